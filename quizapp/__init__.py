@@ -1,0 +1,41 @@
+"""quizapp: quizzes and spaced-repetition flashcards built from documented facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quizapp import auth, errors, instructor, main, security
+from quizapp.config import configure
+from quizapp.extensions import csrf, db, limiter, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``QUIZAPP_*``/``DATABASE_URL``, then ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure(app, config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    if app.config["PROXY_COUNT"]:
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+        )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    main.init_app(app)
+    instructor.init_app(app)
+    errors.init_app(app)
+    return app

@@ -1,0 +1,133 @@
+"""Register, sign in, sign out, change password, and the first instructor's setup link."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from quizapp.auth import bp
+from quizapp.auth import services as accounts
+from quizapp.auth.forms import ChangePasswordForm, EmptyForm, RegisterForm, SignInForm
+from quizapp.extensions import db, limiter
+from quizapp.models import User, utcnow
+
+SIGN_IN_FAILED = "That email address and password do not match an account."
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _submitted_email() -> str:
+    return User.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site, never to another host."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
+            return target
+    return url_for("main.home")
+
+
+def _start_session(user: User, remember: bool = False) -> None:
+    """A fresh session on sign-in, so nothing set before it (a planted id) carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+    user.last_login_at = utcnow()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.email.data, form.display_name.data, form.password.data)
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            _start_session(user)
+            db.session.commit()
+            flash("Welcome! Your account is ready.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form), 200 if not form.errors else 400
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+def login() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(SIGN_IN_FAILED)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You have signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.password.data)
+        except accounts.AccountError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            _start_session(current_user._get_current_object())
+            db.session.commit()
+            flash("Your password has been changed. Other devices have been signed out.", "success")
+            return redirect(url_for("main.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str) -> str | Response | tuple[str, int]:
+    """The one-time link ``quizapp serve`` prints while no instructor exists."""
+    setup_token = accounts.valid_setup_token(token)
+    if setup_token is None:
+        abort(404)
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.redeem_setup_token(
+                setup_token, form.email.data, form.display_name.data, form.password.data
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form.email.errors.append(str(error))
+        else:
+            _start_session(user)
+            db.session.commit()
+            flash("Your instructor account is ready. The setup link no longer works.", "success")
+            return redirect(url_for("main.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/setup.html", form=form), status

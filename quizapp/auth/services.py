@@ -1,0 +1,144 @@
+"""Account rules shared by the web forms and the ``quizapp user`` commands."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+
+from flask import current_app
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from quizapp.extensions import db
+from quizapp.models import Role, SetupToken, User, utcnow
+from quizapp.models.user import new_session_token
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+
+
+class AccountError(Exception):
+    """A request the account rules refuse; the message is shown to the person."""
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    text = resources.files("quizapp.auth").joinpath("common-passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line and not line.startswith("#")
+    )
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Why a new password is refused, or None (OWASP ASVS V2.1: length, no
+    composition rules, no well-known or account-derived passwords)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters; a few words make a good passphrase."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    folded = password.casefold()
+    if folded in common_passwords():
+        return "This password is on a list of commonly used passwords; choose another."
+    personal = {
+        email.strip().casefold(),
+        email.split("@")[0].strip().casefold(),
+        name.strip().casefold(),
+    }
+    if folded in personal - {""}:
+        return "Do not use your email address or name as your password."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER) -> User:
+    """Add a user to the session; the caller commits. Raises AccountError."""
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise AccountError(problem)
+    email = User.normalise_email(email)
+    if db.session.scalar(select(exists().where(User.email == email))):
+        raise AccountError("An account with this email address already exists.")
+    user = User(
+        email=email, display_name=name.strip(), password_hash=hash_password(password), role=role
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # registered by another request a moment ago
+        db.session.rollback()
+        raise AccountError("An account with this email address already exists.") from error
+    return user
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(16), method=method)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose email and password match, or None, in about the same time
+    either way, so the answer does not reveal which emails have accounts."""
+    user = db.session.scalar(User.by_email(email))
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password and the session token, signing out every other session."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The current password is not correct.")
+    problem = password_problem(new, email=user.email, name=user.display_name)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+
+
+def instructor_exists() -> bool:
+    return bool(db.session.scalar(select(exists().where(User.role == Role.INSTRUCTOR))))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_setup_token(now: datetime | None = None) -> str:
+    """A new one-time token for creating the first instructor; the caller commits."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    minutes = int(current_app.config["SETUP_TOKEN_MAX_AGE_MINUTES"])
+    db.session.add(
+        SetupToken(token_hash=_token_hash(token), expires_at=now + timedelta(minutes=minutes))
+    )
+    return token
+
+
+def valid_setup_token(token: str, now: datetime | None = None) -> SetupToken | None:
+    """The unused, unexpired token, while no instructor exists yet."""
+    now = now or utcnow()
+    found = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == _token_hash(token)))
+    if found is None or found.used_at is not None or found.expires_at <= now or instructor_exists():
+        return None
+    return found
+
+
+def redeem_setup_token(token: SetupToken, email: str, name: str, password: str) -> User:
+    """Create the first instructor; a second use of the same link (double click,
+    another tab) finds the token spent and is refused."""
+    spent = db.session.execute(
+        update(SetupToken)
+        .where(SetupToken.id == token.id, SetupToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise AccountError("This setup link has already been used.")
+    return create_user(email, name, password, role=Role.INSTRUCTOR)

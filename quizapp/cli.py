@@ -1,0 +1,49 @@
+"""The ``quizapp`` command: Flask's CLI bound to the app factory, plus ``serve``.
+
+Each area adds its own command group (``quizapp user``, ...) in its ``init_app``.
+"""
+
+from __future__ import annotations
+
+import click
+from flask import current_app, url_for
+from flask.cli import FlaskGroup
+from flask_migrate import upgrade
+from werkzeug.serving import run_simple
+
+from quizapp import create_app
+from quizapp.auth import services as accounts
+from quizapp.extensions import db
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, help="Run and manage quizapp.")
+def cli() -> None:
+    pass
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Upgrade the database to the latest migration, then serve the site.
+
+    For several workers in production, run ``quizapp db upgrade`` once and then
+    gunicorn with ``wsgi:app`` (see README).
+    """
+    upgrade()
+    if not accounts.instructor_exists():
+        token = accounts.issue_setup_token()
+        db.session.commit()
+        minutes = current_app.config["SETUP_TOKEN_MAX_AGE_MINUTES"]
+        base = f"http://{host}:{port}"
+        with current_app.test_request_context(base_url=base):
+            link = url_for("auth.setup", token=token, _external=True)
+        click.secho("No instructor account exists yet. To create the first one, open:", bold=True)
+        click.secho(f"  {link}", fg="green")
+        click.echo(f"(The link works once and expires in {minutes} minutes.)")
+    # app.run() does nothing under the flask CLI, so start Werkzeug's server directly.
+    run_simple(host, port, current_app._get_current_object(), threaded=True)
+
+
+if __name__ == "__main__":
+    cli()

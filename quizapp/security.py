@@ -1,0 +1,80 @@
+"""Response headers that every page carries, and the role check for views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, Response, abort, request
+from flask_login import current_user
+
+from quizapp.extensions import login_manager
+from quizapp.models import Role
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Everything is served by the app itself; no inline script, so 'self' is enough.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Send anonymous visitors to sign in; answer 403 to a signed-in user of another role."""
+
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()  # type: ignore[no-any-return]
+            if current_user.role is not role:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+instructor_required = role_required(Role.INSTRUCTOR)
+
+
+def _add_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def _refuse_nul_bytes() -> None:
+    """No text a person types holds a NUL byte, and PostgreSQL refuses to store one."""
+    if any("\x00" in value for values in request.form.listvalues() for value in values):
+        abort(400)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_refuse_nul_bytes)
+    app.after_request(_add_headers)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+        @app.after_request
+        def _strict_transport(response: Response) -> Response:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            return response

@@ -1,0 +1,92 @@
+"""Database settings, UTC datetimes and migrations, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from quizapp.config import database_url
+from quizapp.extensions import db
+from quizapp.models import Base, SetupToken
+from tests.conftest import on_postgres
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_uses_psycopg(given: str, used: str) -> None:
+    assert database_url(given) == used
+
+
+def test_database_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizapp import create_app
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://quiz@db.internal/quiz")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://quiz@db.internal/quiz"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_default_database_is_a_sqlite_file_in_the_instance_folder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quizapp import create_app
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/quizapp.db"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app: Flask) -> None:
+    if on_postgres():
+        pytest.skip("SQLite settings; this run is on PostgreSQL")
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+def test_datetimes_come_back_timezone_aware_in_utc(app: Flask) -> None:
+    paris_noon = datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    with app.app_context():
+        db.session.add(SetupToken(token_hash="h", expires_at=paris_noon))
+        db.session.commit()
+        db.session.expire_all()
+        stored = db.session.scalar(db.select(SetupToken))
+        assert stored.expires_at == datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
+        assert stored.expires_at.tzinfo is UTC
+
+
+def test_naive_datetimes_are_refused(app: Flask) -> None:
+    with app.app_context():
+        db.session.add(SetupToken(token_hash="h", expires_at=datetime(2026, 6, 1, 12, 0)))
+        with pytest.raises(Exception, match="naive datetime"):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_migrations_build_exactly_the_models_schema_and_go_back_down(make_app) -> None:
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+            )
+        assert differences == []
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
+        assert remaining == set()
