@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from quizapp import auth, errors, instructor, main, security
+from quizapp import auth, bank, errors, instructor, main, security
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
 
@@ -35,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    bank.init_app(app)
     main.init_app(app)
     instructor.init_app(app)
     errors.init_app(app)

@@ -11,8 +11,9 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from quizapp import create_app
+from quizapp import content, create_app
 from quizapp.auth import services as accounts
+from quizapp.bank import services as bank
 from quizapp.extensions import db
 
 
@@ -25,12 +26,16 @@ def cli() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:
-    """Upgrade the database to the latest migration, then serve the site.
+    """Upgrade the database, load the bundled bank into an empty one, then serve.
 
     For several workers in production, run ``quizapp db upgrade`` once and then
     gunicorn with ``wsgi:app`` (see README).
     """
     upgrade()
+    if bank.bank_is_empty():
+        loaded = bank.store(content.read_bank(bank.bank_path()))
+        db.session.commit()
+        click.echo(f"Loaded the bundled question bank. {loaded}")
     if not accounts.instructor_exists():
         token = accounts.issue_setup_token()
         db.session.commit()

@@ -1,4 +1,5 @@
-"""``quizapp serve`` as a new user runs it: migrate, print the setup link, serve."""
+"""``quizapp serve`` as a new user runs it: migrate, load the bundled bank,
+print the setup link, serve."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def test_serve_migrates_prints_a_setup_link_and_serves(database_uri: str, tmp_pa
             except OSError:
                 time.sleep(0.1)
         assert "Create the first instructor" in page
+        assert "Loaded the bundled question bank. Decks: leukopenia." in output
     finally:
         server.terminate()
         server.wait(timeout=10)

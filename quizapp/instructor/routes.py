@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import func, select
 
+from quizapp.bank.services import overview
 from quizapp.extensions import db
 from quizapp.instructor import bp
 from quizapp.models import Role, User
@@ -15,4 +16,5 @@ def dashboard() -> str:
         "instructor/dashboard.html",
         learners=counts.get(Role.LEARNER, 0),
         instructors=counts.get(Role.INSTRUCTOR, 0),
+        bank=overview(),
     )

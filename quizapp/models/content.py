@@ -1,0 +1,149 @@
+"""The question bank in the database: decks, their sources and facts, and the
+items generated from them (with every past version of each item)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.content import ItemType, Kind, Status
+from quizapp.models.base import Base, UTCDateTime, utcnow
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _enum(enum_class: type) -> Enum:
+    """Store an enum by its value, as a checked string on every database."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Deck(Base):
+    __tablename__ = "deck"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    topics: Mapped[list[Topic]] = relationship(
+        back_populates="deck", order_by="Topic.position", cascade="all, delete-orphan"
+    )
+
+
+class Topic(Base):
+    """A part of a deck (definition, causes, ...): what quizzes and progress group by."""
+
+    __tablename__ = "topic"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int]
+
+    deck: Mapped[Deck] = relationship(back_populates="topics")
+
+
+class Source(Base):
+    """A document facts come from; learners see its citation on every item."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    author: Mapped[str | None] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    seed: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def citation(self) -> str:
+        by = self.author or self.publisher
+        return f"{self.title} ({by})" if by else self.title
+
+
+item_fact = Table(
+    "item_fact",
+    Base.metadata,
+    Column("item_id", ForeignKey("item.id", ondelete="CASCADE"), primary_key=True),
+    Column("fact_id", ForeignKey("fact.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Fact(Base):
+    __tablename__ = "fact"
+    __table_args__ = (UniqueConstraint("deck_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    statement: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str] = mapped_column(Text)
+
+    topic: Mapped[Topic] = relationship()
+    source: Mapped[Source] = relationship()
+
+
+class Item(Base):
+    """A flashcard or quiz question. ``uid`` is the bank's stable id; ``version``
+    counts content changes, and each one is kept in ``ItemVersion``."""
+
+    __tablename__ = "item"
+    __table_args__ = (Index("ix_item_deck_status_type", "deck_id", "status", "type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(200), unique=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    type: Mapped[ItemType] = mapped_column(_enum(ItemType))
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
+    version: Mapped[int] = mapped_column(default=1)
+    prompt: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[str] | None] = mapped_column(JSONType)
+    answer: Mapped[Any] = mapped_column(JSONType)
+    accept: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    explanation: Mapped[str] = mapped_column(Text)
+    # Hash of the content fields: a bank load rewrites an item only when it changed.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # "bank" items follow the bank files (and are retired when they leave them);
+    # items written in the web app are left alone by a bank load.
+    origin: Mapped[str] = mapped_column(String(10), default="bank")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    deck: Mapped[Deck] = relationship()
+    topic: Mapped[Topic] = relationship()
+    source: Mapped[Source] = relationship()
+    facts: Mapped[list[Fact]] = relationship(secondary=item_fact, order_by=Fact.key)
+
+    @property
+    def kind(self) -> Kind:
+        return self.type.kind
+
+
+class ItemVersion(Base):
+    """An item's content as it was at one version, so past answers keep their meaning."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (UniqueConstraint("item_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    content: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
