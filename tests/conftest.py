@@ -167,3 +167,19 @@ def instructor_client(app: Flask, accounts: Accounts, instructor: User) -> Flask
     client = app.test_client()
     assert accounts.login(client, instructor.email).status_code == 302
     return client
+
+
+BUNDLED_BANK = Path(__file__).resolve().parents[1] / "questions"
+
+
+@pytest.fixture
+def bank(app: Flask):
+    """The bundled leukopenia bank, loaded into this test's database."""
+    from quizapp import content
+    from quizapp.bank.services import store
+
+    loaded = content.read_bank(BUNDLED_BANK)
+    with app.app_context():
+        store(loaded)
+        db.session.commit()
+    return loaded

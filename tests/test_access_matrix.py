@@ -27,6 +27,8 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
     ("POST", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
     ("GET", "/instructor/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    # quiz (issue 4) — keep these entries together
+    # study (issue 5) — keep these entries together
 }
 
 EXAMPLE_ARGS = {"token": "no-such-token"}
