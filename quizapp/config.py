@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "SETUP_TOKEN_MAX_AGE_MINUTES": 60,
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     "PROXY_COUNT": 0,
+    "BANK_PATH": str(Path(__file__).resolve().parent.parent / "questions"),
 }
 
 

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from quizapp.config import database_url
 from quizapp.extensions import db
@@ -90,3 +90,21 @@ def test_migrations_build_exactly_the_models_schema_and_go_back_down(make_app) -
         with db.engine.connect() as connection:
             remaining = set(db.inspect(connection).get_table_names()) - {"alembic_version"}
         assert remaining == set()
+
+
+def test_connections_dropped_by_the_server_are_replaced(app: Flask, database_uri: str) -> None:
+    """Pool pre-ping: when PostgreSQL drops the pooled connection (as a restart
+    does), the next request gets a fresh one instead of an error page."""
+    if not on_postgres():
+        pytest.skip("PostgreSQL only: SQLite has no server connection to lose")
+    with app.app_context():
+        pooled_pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        db.session.remove()
+    admin = create_engine(database_uri)
+    with admin.begin() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pooled_pid})
+    admin.dispose()
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.execute(text("SELECT pg_backend_pid()")).scalar() != pooled_pid

@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from quizapp.auth import bp
@@ -39,6 +41,11 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def _form_page(template: str, form: FlaskForm) -> tuple[str, int]:
+    """The form's page: 400 when it was sent back with errors, so clients can tell."""
+    return render_template(template, form=form), 400 if form.errors else 200
+
+
 def _start_session(user: User, remember: bool = False) -> None:
     """A fresh session on sign-in, so nothing set before it (a planted id) carries over."""
     session.clear()
@@ -47,7 +54,7 @@ def _start_session(user: User, remember: bool = False) -> None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -61,13 +68,13 @@ def register() -> str | Response:
             db.session.commit()
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/register.html", form=form), 200 if not form.errors else 400
+    return _form_page("auth/register.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
-def login() -> str | Response | tuple[str, int]:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignInForm()
@@ -78,8 +85,7 @@ def login() -> str | Response | tuple[str, int]:
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(SIGN_IN_FAILED)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    return _form_page("auth/login.html", form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -93,7 +99,7 @@ def logout() -> Response:
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response | tuple[str, int]:
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -105,12 +111,11 @@ def change_password() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))
-    status = 400 if form.errors else 200
-    return render_template("auth/password.html", form=form), status
+    return _form_page("auth/password.html", form)
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
-def setup(token: str) -> str | Response | tuple[str, int]:
+def setup(token: str) -> ResponseReturnValue:
     """The one-time link ``quizapp serve`` prints while no instructor exists."""
     setup_token = accounts.valid_setup_token(token)
     if setup_token is None:
@@ -129,5 +134,4 @@ def setup(token: str) -> str | Response | tuple[str, int]:
             db.session.commit()
             flash("Your instructor account is ready. The setup link no longer works.", "success")
             return redirect(url_for("main.home"))
-    status = 400 if form.errors else 200
-    return render_template("auth/setup.html", form=form), status
+    return _form_page("auth/setup.html", form)

@@ -39,9 +39,8 @@ class LoadReport:
 
 
 def bank_path() -> Path:
-    return Path(
-        current_app.config.get("BANK_PATH") or current_app.root_path + "/../questions"
-    ).resolve()
+    """The bank ``quizapp bank`` and ``serve`` use unless given a path: ``questions/``."""
+    return Path(current_app.config["BANK_PATH"]).resolve()
 
 
 def bank_is_empty() -> bool:

@@ -157,3 +157,32 @@ def test_sign_in_is_rate_limited(client: FlaskClient, accounts: Accounts, learne
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
     assert "Too many attempts" in accounts.login(client, learner.email).get_data(as_text=True)
+
+
+def test_sign_in_limits_can_live_in_redis_for_several_workers(make_app, accounts: Accounts) -> None:
+    """The attempts are counted in Redis, where every worker process sees them."""
+    import uuid
+
+    import redis
+
+    from quizapp.extensions import db
+    from tests._requirements import missing
+
+    url = "redis://127.0.0.1:6379"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        missing(f"Redis is not reachable at {url}")
+    prefix = f"test-{uuid.uuid4().hex}"
+    worker = make_app(RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix)
+    with worker.app_context():
+        db.create_all()
+    statuses = [
+        accounts.login(
+            worker.test_client(), "someone@example.org", password="wrong password!"
+        ).status_code
+        for _ in range(11)
+    ]
+    assert statuses == [400] * 10 + [429]
+    stored = redis.Redis.from_url(url).keys(f"*{prefix}*")
+    assert stored, "the limiter kept its counts somewhere other than Redis"
