@@ -1,0 +1,173 @@
+"""Grading quiz answers: pure functions of an item version's content and what was given.
+
+No Flask and no database, so every rule is tested on its own. A question is
+graded against the content of the version the learner saw, never the live
+item, so a later edit never changes a past score.
+
+What a learner gives, per type (this is also what ``Response.answer`` stores):
+
+=========== ==========================================
+single      the chosen option's text
+multiple    the chosen options' texts
+truefalse   ``True`` or ``False``
+fillin      the text typed
+numeric     the text typed ("4", "4,0", "4.0 × 10⁹/L")
+=========== ==========================================
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from quizapp.content import ItemType, Kind, NumericAnswer, normalise
+
+QUESTION_TYPES = tuple(t for t in ItemType if t.kind is Kind.QUESTION)
+
+Given = str | list[str] | bool
+
+# A number at the start, with "." or "," as the decimal mark, then anything (a unit).
+_NUMBER = re.compile(r"\s*(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<rest>.*)", re.S)
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be read; the message tells the learner what to type."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """The gradable part of an item version's content."""
+
+    type: ItemType
+    options: tuple[str, ...]
+    answer: str | tuple[str, ...] | bool | NumericAnswer
+    accept: tuple[str, ...]
+
+    @classmethod
+    def from_content(cls, content: Mapping[str, Any]) -> Question:
+        type_ = ItemType(content["type"])
+        if type_ not in QUESTION_TYPES:
+            raise ValueError(f"a {type_.value} item is a card, not a quiz question")
+        answer = content["answer"]
+        if type_ is ItemType.NUMERIC:
+            answer = NumericAnswer(**answer)
+        elif type_ is ItemType.MULTIPLE:
+            answer = tuple(answer)
+        return cls(type_, tuple(content.get("options") or ()), answer, tuple(content["accept"]))
+
+    @property
+    def unit(self) -> str:
+        return self.answer.unit if isinstance(self.answer, NumericAnswer) else ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A score from 0 to 1 point; ``correct`` means full marks."""
+
+    score: float
+    correct: bool
+
+    @classmethod
+    def of(cls, points: Fraction) -> Grade:
+        points = min(max(points, Fraction(0)), Fraction(1))
+        return cls(float(points), points == 1)
+
+
+def grade(question: Question, given: Given) -> Grade:
+    """Grade one answer, given in the shape its type takes (see the module docstring).
+
+    Raises:
+        AnswerError: when a numeric answer holds no readable number.
+    """
+    match question.type:
+        case ItemType.SINGLE:
+            return Grade.of(Fraction(given == question.answer))
+        case ItemType.MULTIPLE:
+            return _grade_multiple(question, given)
+        case ItemType.TRUEFALSE:
+            return Grade.of(Fraction(given is question.answer))
+        case ItemType.FILLIN:
+            accepted = {normalise(text) for text in (str(question.answer), *question.accept)}
+            return Grade.of(Fraction(normalise(str(given)) in accepted))
+        case _:
+            assert isinstance(question.answer, NumericAnswer)
+            return Grade.of(Fraction(_numeric_right(question.answer, str(given))))
+
+
+def _grade_multiple(question: Question, given: Given) -> Grade:
+    """Moodle's multiple-answer grading: each right choice earns 1/(number of right
+    options), each wrong choice costs 1/(number of wrong options), and the total
+    never goes below zero. Ticking every option therefore scores nothing."""
+    chosen = set(given) if isinstance(given, list) else set()
+    right = set(question.answer)
+    wrong = set(question.options) - right
+    points = Fraction(len(chosen & right), len(right))
+    if wrong:
+        points -= Fraction(len(chosen & wrong), len(wrong))
+    return Grade.of(points)
+
+
+def _numeric_right(answer: NumericAnswer, text: str) -> bool:
+    given = read_number(text, answer.unit)
+    expected, tolerance = Decimal(str(answer.value)), Decimal(str(answer.tolerance))
+    return abs(given - expected) <= tolerance
+
+
+def read_number(text: str, unit: str = "") -> Decimal:
+    """The number in ``text``: "4", "4.0" and "4,0" read alike, and the unit may be typed.
+
+    Raises:
+        AnswerError: when there is no number, or the words after it are not the unit.
+    """
+    match = _NUMBER.fullmatch(text)
+    if match is None:
+        raise AnswerError(_number_hint(unit))
+    rest = _fold_unit(match["rest"])
+    if rest and rest != _fold_unit(unit):
+        raise AnswerError(_number_hint(unit))
+    return Decimal(match["number"].replace(",", "."))
+
+
+def _fold_unit(unit: str) -> str:
+    """A unit as typed on any keyboard: "× 10⁹/L", "x 10^9/l" and "10^9/L" fold alike."""
+    folded = unicodedata.normalize("NFKC", unit).replace("×", "x").replace("^", "")
+    return normalise(folded).replace(" ", "").removeprefix("x")
+
+
+def _number_hint(unit: str) -> str:
+    where = f" The unit, {unit}, is already given." if unit else ""
+    return f"Type a number, such as 4 or 4.5.{where}"
+
+
+def answer_text(given: Given | None) -> str:
+    """An answer as a learner reads it: the options' texts, True/False, or the text typed."""
+    if given is None:
+        return "No answer"
+    if isinstance(given, bool):
+        return "True" if given else "False"
+    if isinstance(given, list):
+        return "; ".join(given)
+    return given
+
+
+def correct_text(question: Question) -> str:
+    """The correct answer as a learner reads it; a number with its unit and tolerance."""
+    answer = question.answer
+    if isinstance(answer, NumericAnswer):
+        tolerance = f" (± {answer.tolerance})" if answer.tolerance else ""
+        return f"{answer.value} {answer.unit}".strip() + tolerance
+    if isinstance(answer, tuple):
+        return answer_text([option for option in question.options if option in answer])
+    return answer_text(answer)
+
+
+def shown_options(question: Question, order: Sequence[int] | None) -> list[str]:
+    """The options in the order the attempt stored for them."""
+    if order is None:
+        return list(question.options)
+    return [question.options[index] for index in order]

@@ -1,0 +1,373 @@
+"""Quiz rules the views call: drawing an attempt, answering, finishing and flagging.
+
+Questions are chosen in SQL, with a constant number of queries however long
+a learner's history grows. Callers commit.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from quizapp.content import Status
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptQuestion,
+    FeedbackTiming,
+    Flag,
+    Item,
+    ItemVersion,
+    QuizMode,
+    Response,
+    Topic,
+    utcnow,
+)
+from quizapp.quiz import grading
+from quizapp.quiz.grading import Given, Question
+
+MIN_LENGTH, MAX_LENGTH, DEFAULT_LENGTH = 5, 50, 10
+
+
+class QuizError(Exception):
+    """A request the quiz rules refuse; the message is shown to the learner."""
+
+
+class NothingToDraw(QuizError):
+    """No published question fits the learner's choices."""
+
+
+class AlreadyAnswered(QuizError):
+    def __init__(self) -> None:
+        super().__init__("You had already answered this question; your first answer counts.")
+
+
+class AttemptFinished(QuizError):
+    def __init__(self) -> None:
+        super().__init__("This quiz is finished, so its answers can no longer change.")
+
+
+class AlreadyFlagged(QuizError):
+    def __init__(self) -> None:
+        super().__init__("You have already reported this question. Thank you.")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the learner chose on the start page; no topics means every topic."""
+
+    deck_id: int
+    topic_ids: tuple[int, ...] = ()
+    length: int = DEFAULT_LENGTH
+    mode: QuizMode = QuizMode.ALL
+    feedback: FeedbackTiming = FeedbackTiming.EACH
+
+
+# Drawing ---------------------------------------------------------------------------
+
+
+def _responses_of(learner_id: int, *columns: Any) -> Select[Any]:
+    """``columns`` over every response the learner has given, joined to its question."""
+    return (
+        select(*columns)
+        .select_from(Response)
+        .join(Response.question)
+        .join(AttemptQuestion.attempt)
+        .where(Attempt.learner_id == learner_id)
+    )
+
+
+def _missed_items(learner_id: int) -> Select[Any]:
+    """Items whose latest answer by the learner was not fully right."""
+    recency = func.row_number().over(
+        partition_by=AttemptQuestion.item_id,
+        order_by=(Response.answered_at.desc(), Response.id.desc()),
+    )
+    latest = _responses_of(
+        learner_id, AttemptQuestion.item_id, Response.correct, recency.label("recency")
+    ).subquery()
+    return select(latest.c.item_id).where(latest.c.recency == 1, latest.c.correct.is_(False))
+
+
+def candidates(learner_id: int, settings: Settings) -> Select[Any]:
+    """Ids of the published questions the settings allow, in a stable order; in the
+    weakest-topics mode each with the learner's accuracy on its topic.
+
+    That accuracy is smoothed towards one half (Laplace's rule: one point more
+    than scored, out of two more answers than given), so a topic never answered
+    sits between the weak and the strong ones, and one lucky answer does not
+    make a topic strong.
+    """
+    query = (
+        select(Item.id)
+        .where(
+            Item.deck_id == settings.deck_id,
+            Item.status == Status.PUBLISHED,
+            Item.type.in_(grading.QUESTION_TYPES),
+        )
+        .order_by(Item.id)
+    )
+    if settings.topic_ids:
+        query = query.where(Item.topic_id.in_(settings.topic_ids))
+    if settings.mode is QuizMode.NEW:
+        query = query.where(Item.id.not_in(_responses_of(learner_id, AttemptQuestion.item_id)))
+    elif settings.mode is QuizMode.WRONG:
+        query = query.where(Item.id.in_(_missed_items(learner_id)))
+    elif settings.mode is QuizMode.WEAKEST:
+        smoothed = (func.sum(Response.score) + 1) / (func.count(Response.id) + 2)
+        accuracy = (
+            _responses_of(learner_id, AttemptQuestion.topic_id, smoothed.label("accuracy"))
+            .group_by(AttemptQuestion.topic_id)
+            .subquery()
+        )
+        query = query.add_columns(func.coalesce(accuracy.c.accuracy, 0.5)).outerjoin(
+            accuracy, accuracy.c.topic_id == Item.topic_id
+        )
+    return query
+
+
+def draw(learner_id: int, settings: Settings, rng: random.Random) -> list[int]:
+    """Up to ``settings.length`` item ids in the order they will be asked.
+
+    SQL filters; the seeded ``rng`` picks and shuffles, because no database
+    offers a seeded random order that SQLite and PostgreSQL share. In the
+    weakest-topics mode the least accurate topics fill the quiz first.
+    """
+    rows = db.session.execute(candidates(learner_id, settings)).all()
+    if settings.mode is not QuizMode.WEAKEST:
+        return rng.sample([row[0] for row in rows], min(settings.length, len(rows)))
+    ranked = sorted(rows, key=lambda row: (row[1], rng.random()))
+    chosen = [row[0] for row in ranked[: settings.length]]
+    rng.shuffle(chosen)
+    return chosen
+
+
+def _nothing_to_draw(settings: Settings) -> NothingToDraw:
+    where = "on these topics" if settings.topic_ids else "in this deck"
+    if settings.mode is QuizMode.NEW:
+        return NothingToDraw(
+            f"You have answered every question {where}. "
+            "Choose “All questions” or “Ones I got wrong” instead."
+        )
+    if settings.mode is QuizMode.WRONG:
+        return NothingToDraw(
+            f"Nothing to retry: you have no wrong answers {where}. "
+            "Choose “All questions” or “New to me” instead."
+        )
+    return NothingToDraw(f"There are no published questions {where} yet.")
+
+
+def start_attempt(
+    learner_id: int,
+    settings: Settings,
+    token: str,
+    *,
+    seed: int | None = None,
+    item_ids: Sequence[int] | None = None,
+) -> Attempt:
+    """Draw questions for a new attempt, shuffle each one's options, and store it all.
+
+    A second start with the same ``token`` (a double click, a resent form)
+    returns the attempt the first one made. ``item_ids`` skips the draw and
+    asks exactly those items in that order.
+
+    Raises:
+        NothingToDraw: when no published question fits the settings.
+    """
+    seed = secrets.randbits(63) if seed is None else seed
+    rng = random.Random(seed)
+    if item_ids is None:
+        item_ids = draw(learner_id, settings, rng)
+    if not item_ids:
+        raise _nothing_to_draw(settings)
+    current = {
+        item_id: (topic_id, version)
+        for item_id, topic_id, version in db.session.execute(
+            select(Item.id, Item.topic_id, ItemVersion)
+            .join(
+                ItemVersion,
+                (ItemVersion.item_id == Item.id) & (ItemVersion.version == Item.version),
+            )
+            .where(Item.id.in_(item_ids))
+        )
+    }
+    attempt = Attempt(
+        learner_id=learner_id,
+        deck_id=settings.deck_id,
+        start_token=token,
+        mode=settings.mode,
+        feedback=settings.feedback,
+        length=len(item_ids),
+        seed=seed,
+        topics=list(
+            db.session.scalars(
+                select(Topic).where(
+                    Topic.deck_id == settings.deck_id, Topic.id.in_(settings.topic_ids)
+                )
+            )
+        ),
+        questions=[
+            _ask(position, *current[item_id], rng)
+            for position, item_id in enumerate(item_ids, start=1)
+        ],
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        existing = db.session.scalar(
+            select(Attempt).where(Attempt.learner_id == learner_id, Attempt.start_token == token)
+        )
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _ask(position: int, topic_id: int, version: ItemVersion, rng: random.Random) -> AttemptQuestion:
+    """A drawn item as the attempt's question ``position``, its options in a stored order."""
+    count = len(Question.from_content(version.content).options)
+    return AttemptQuestion(
+        position=position,
+        item_id=version.item_id,
+        item_version=version,
+        topic_id=topic_id,
+        option_order=rng.sample(range(count), count) if count else None,
+    )
+
+
+# Answering ---------------------------------------------------------------------------
+
+
+def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Select[tuple[Attempt]]:
+    """The attempt, only when it is the learner's. ``lock`` holds its row (on
+    PostgreSQL) until commit, so answers and finishing in two tabs take turns."""
+    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.learner_id == learner_id)
+    return query.with_for_update() if lock else query
+
+
+def question_at(attempt: Attempt, position: int) -> AttemptQuestion | None:
+    return db.session.scalar(
+        select(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position)
+        .options(joinedload(AttemptQuestion.item_version), joinedload(AttemptQuestion.response))
+    )
+
+
+def question_of(attempt_question: AttemptQuestion) -> Question:
+    return Question.from_content(attempt_question.item_version.content)
+
+
+def ensure_answerable(attempt_question: AttemptQuestion) -> None:
+    """Refuse a second answer, and any answer once the attempt is finished.
+
+    A repeat (double click, back button, second tab) is told it already
+    counts, even after the attempt finished, rather than shown an error.
+
+    Raises:
+        AlreadyAnswered: the question has its response.
+        AttemptFinished: the attempt is closed and the question was left unanswered.
+    """
+    if attempt_question.response is not None:
+        raise AlreadyAnswered
+    if attempt_question.attempt.is_finished:
+        raise AttemptFinished
+
+
+def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
+    """Grade and store the answer; the last answer of an attempt finishes it.
+
+    The unique response per question decides between two simultaneous
+    answers: the loser's insert fails, and it is told the question was
+    already answered.
+
+    Raises:
+        AlreadyAnswered, AttemptFinished: see :func:`ensure_answerable`.
+    """
+    ensure_answerable(attempt_question)
+    result = grading.grade(question_of(attempt_question), given)
+    response = Response(
+        attempt_question_id=attempt_question.id,
+        answer=given,
+        score=result.score,
+        correct=result.correct,
+    )
+    db.session.add(response)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyAnswered from None
+    attempt = attempt_question.attempt
+    if progress(attempt).answered == attempt.length:
+        finish(attempt)
+    return response
+
+
+def finish(attempt: Attempt) -> None:
+    """Close the attempt and cache its score; unanswered questions score nothing.
+
+    One conditional UPDATE, so finishing twice (or racing the last answer)
+    keeps the first finish and its score.
+    """
+    points = (
+        select(func.coalesce(func.sum(Response.score), 0.0))
+        .join(Response.question)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
+        .values(finished_at=utcnow(), score=points),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(attempt)
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    next_position: int | None  # the first question still unanswered
+
+
+def progress(attempt: Attempt) -> Progress:
+    answered, next_position = db.session.execute(
+        select(
+            func.count(Response.id),
+            func.min(case((Response.id.is_(None), AttemptQuestion.position))),
+        )
+        .select_from(AttemptQuestion)
+        .outerjoin(AttemptQuestion.response)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+    ).one()
+    return Progress(answered, next_position)
+
+
+def flag(attempt_question: AttemptQuestion, learner_id: int, comment: str) -> Flag:
+    """Record that the learner thinks the question, as they saw it, is wrong.
+
+    Raises:
+        AlreadyFlagged: the learner already reported this version.
+    """
+    report = Flag(
+        item_id=attempt_question.item_id,
+        item_version_id=attempt_question.item_version_id,
+        learner_id=learner_id,
+        comment=comment,
+    )
+    db.session.add(report)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyFlagged from None
+    return report

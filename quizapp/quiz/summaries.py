@@ -1,0 +1,226 @@
+"""What the quiz pages show: feedback with citations, per-topic scores, the
+attempt history. Read-only, and every total is computed in SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from quizapp.content import Status
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptQuestion, Deck, Fact, Item, Response, Source, Topic
+from quizapp.quiz import grading
+from quizapp.quiz.grading import Question
+
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the feedback shows for one question, all read from the version answered."""
+
+    position: int
+    prompt: str
+    given: str
+    correct: str
+    score: float | None  # None when the question was left unanswered
+    explanation: str
+    citation: str
+    quotes: tuple[Quote, ...]
+
+    @property
+    def verdict(self) -> str:
+        if self.score is None:
+            return "unanswered"
+        if self.score >= 1:
+            return "right"
+        return "partial" if self.score > 0 else "wrong"
+
+
+def questions_of(attempt: Attempt) -> list[AttemptQuestion]:
+    return list(
+        db.session.scalars(
+            select(AttemptQuestion)
+            .where(AttemptQuestion.attempt_id == attempt.id)
+            .order_by(AttemptQuestion.position)
+            .options(joinedload(AttemptQuestion.item_version), joinedload(AttemptQuestion.response))
+        )
+    )
+
+
+def reviews(attempt: Attempt, attempt_questions: Sequence[AttemptQuestion]) -> list[Review]:
+    """The feedback for each question, with its citation and the facts' quotes
+    (two queries for the lot, whatever the number of questions)."""
+    contents = [aq.item_version.content for aq in attempt_questions]
+    sources = {
+        source.key: source
+        for source in db.session.scalars(
+            select(Source).where(
+                Source.deck_id == attempt.deck_id, Source.key.in_({c["source"] for c in contents})
+            )
+        )
+    }
+    facts = {
+        fact.key: fact
+        for fact in db.session.scalars(
+            select(Fact)
+            .options(joinedload(Fact.source))
+            .where(
+                Fact.deck_id == attempt.deck_id,
+                Fact.key.in_({key for c in contents for key in c["facts"]}),
+            )
+        )
+    }
+    return [
+        _review(aq, content, sources, facts)
+        for aq, content in zip(attempt_questions, contents, strict=True)
+    ]
+
+
+def _review(
+    aq: AttemptQuestion, content: dict[str, Any], sources: dict[str, Source], facts: dict[str, Fact]
+) -> Review:
+    question = Question.from_content(content)
+    response = aq.response
+    source = sources.get(content["source"])
+    quoted = [facts[key] for key in content["facts"] if key in facts]
+    return Review(
+        position=aq.position,
+        prompt=content["prompt"],
+        given=grading.answer_text(response.answer if response else None),
+        correct=grading.correct_text(question),
+        score=response.score if response else None,
+        explanation=content["explanation"],
+        citation=source.citation if source else content["source"],
+        quotes=tuple(Quote(fact.quote, fact.source.citation) for fact in quoted),
+    )
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    title: str
+    questions: int
+    points: float
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.questions)
+
+
+def topic_scores(attempt: Attempt) -> list[TopicScore]:
+    """Points per topic of the attempt, in the deck's topic order."""
+    rows = db.session.execute(
+        select(
+            Topic.title,
+            func.count(AttemptQuestion.id),
+            func.coalesce(func.sum(Response.score), 0.0),
+        )
+        .select_from(AttemptQuestion)
+        .join(AttemptQuestion.topic)
+        .outerjoin(AttemptQuestion.response)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .group_by(Topic.id, Topic.title, Topic.position)
+        .order_by(Topic.position)
+    )
+    return [TopicScore(title, questions, points) for title, questions, points in rows]
+
+
+@dataclass(frozen=True)
+class AttemptSummary:
+    id: int
+    deck: str
+    started_at: datetime
+    finished_at: datetime | None
+    length: int
+    answered: int
+    score: float | None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.score is None else round(100 * self.score / self.length)
+
+
+def _summaries(learner_id: int) -> Select[Any]:
+    answered = (
+        select(func.count(Response.id))
+        .join(Response.question)
+        .where(AttemptQuestion.attempt_id == Attempt.id)
+        .correlate(Attempt)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Attempt.id,
+            Deck.title,
+            Attempt.started_at,
+            Attempt.finished_at,
+            Attempt.length,
+            answered,
+            Attempt.score,
+        )
+        .join(Attempt.deck)
+        .where(Attempt.learner_id == learner_id)
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+    )
+
+
+def history(learner_id: int, page: int = 1) -> tuple[list[AttemptSummary], bool]:
+    """One page of the learner's attempts, newest first, and whether more follow."""
+    rows = db.session.execute(
+        _summaries(learner_id).limit(HISTORY_PAGE_SIZE + 1).offset((page - 1) * HISTORY_PAGE_SIZE)
+    )
+    summaries = [AttemptSummary(*row) for row in rows]
+    return summaries[:HISTORY_PAGE_SIZE], len(summaries) > HISTORY_PAGE_SIZE
+
+
+def unfinished_attempt(learner_id: int) -> AttemptSummary | None:
+    """The learner's latest unfinished attempt, to offer resuming it."""
+    row = db.session.execute(
+        _summaries(learner_id).where(Attempt.finished_at.is_(None)).limit(1)
+    ).first()
+    return AttemptSummary(*row) if row else None
+
+
+def decks_with_questions() -> list[tuple[Deck, int]]:
+    """Every deck with its number of published quiz questions."""
+    return list(
+        db.session.execute(
+            select(Deck, func.count(Item.id))
+            .outerjoin(
+                Item,
+                (Item.deck_id == Deck.id)
+                & (Item.status == Status.PUBLISHED)
+                & Item.type.in_(grading.QUESTION_TYPES),
+            )
+            .group_by(Deck.id)
+            .order_by(Deck.title)
+        )
+    )
+
+
+def topics_with_questions(deck: Deck) -> list[tuple[Topic, int]]:
+    """The deck's topics that have published questions, with how many, in deck order."""
+    return list(
+        db.session.execute(
+            select(Topic, func.count(Item.id))
+            .join(Item, Item.topic_id == Topic.id)
+            .where(
+                Topic.deck_id == deck.id,
+                Item.status == Status.PUBLISHED,
+                Item.type.in_(grading.QUESTION_TYPES),
+            )
+            .group_by(Topic.id)
+            .order_by(Topic.position)
+        )
+    )

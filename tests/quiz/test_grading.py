@@ -1,0 +1,129 @@
+"""Grading each question type, as a pure function of the version content and the answer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from quizapp.quiz.grading import (
+    AnswerError,
+    Grade,
+    Question,
+    correct_text,
+    grade,
+    read_number,
+    shown_options,
+)
+
+
+def question(type_: str, answer: Any, options: list[str] | None = None, **extra: Any) -> Question:
+    return Question.from_content(
+        {"type": type_, "answer": answer, "options": options, "accept": [], **extra}
+    )
+
+
+SINGLE = question("single", "Radiation therapy", ["Antacids", "Radiation therapy", "Gout"])
+# Two right options and three wrong ones: a right tick earns 1/2, a wrong one costs 1/3.
+MULTIPLE = question("multiple", ["AIDS", "Burns"], ["AIDS", "Asthma", "Burns", "Gout", "Migraine"])
+TRUE = question("truefalse", True)
+FILLIN = question(
+    "fillin",
+    "Sjögren's syndrome",
+    accept=["Sjogren syndrome", "Sicca syndrome"],
+)
+COUNT = question("numeric", {"value": 4.0, "tolerance": 0, "unit": "× 10⁹/L"})
+LEVELS = question("numeric", {"value": 3, "tolerance": 0.5, "unit": "levels"})
+
+
+def test_single_answer_is_right_only_for_the_correct_option() -> None:
+    assert grade(SINGLE, "Radiation therapy") == Grade(1.0, True)
+    assert grade(SINGLE, "Antacids") == Grade(0.0, False)
+
+
+@pytest.mark.parametrize(
+    ("ticked", "score"),
+    [
+        (["AIDS", "Burns"], 1.0),
+        (["AIDS"], 0.5),
+        (["AIDS", "Burns", "Gout"], 1 - 1 / 3),
+        (["AIDS", "Gout"], 0.5 - 1 / 3),
+        (["Asthma", "Gout"], 0.0),  # -2/3 is held at zero
+        (["AIDS", "Asthma", "Burns", "Gout", "Migraine"], 0.0),  # ticking all earns nothing
+        ([], 0.0),
+    ],
+)
+def test_multiple_answer_gives_moodle_partial_credit(ticked: list[str], score: float) -> None:
+    result = grade(MULTIPLE, ticked)
+    assert result.score == pytest.approx(score)
+    assert result.correct is (score == 1.0)
+
+
+def test_true_false() -> None:
+    assert grade(TRUE, True).correct
+    assert not grade(TRUE, False).correct
+    assert grade(question("truefalse", False), False).correct
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Sjögren's syndrome",
+        "sjogrens syndrome",
+        "  SJÖGREN’S   Syndrome. ",
+        "sjogren syndrome",  # an accepted alternative
+        "Sicca-syndrome",
+    ],
+)
+def test_fill_in_ignores_case_spacing_punctuation_and_accents(typed: str) -> None:
+    assert grade(FILLIN, typed) == Grade(1.0, True)
+
+
+@pytest.mark.parametrize("typed", ["Sjögren", "syndrome", "lupus"])
+def test_fill_in_refuses_other_words(typed: str) -> None:
+    assert grade(FILLIN, typed) == Grade(0.0, False)
+
+
+@pytest.mark.parametrize(
+    "typed", ["4", "4.0", "4,0", " 4.00 ", "4 × 10⁹/L", "4.0 x 10^9/l", "4,0×10⁹/L", "4 10^9/L"]
+)
+def test_numeric_reads_decimal_commas_and_a_typed_unit(typed: str) -> None:
+    assert grade(COUNT, typed).correct
+
+
+@pytest.mark.parametrize(("typed", "right"), [("3.5", True), ("2,5", True), ("3.6", False)])
+def test_numeric_tolerance(typed: str, right: bool) -> None:
+    assert grade(LEVELS, typed).correct is right
+
+
+def test_numeric_wrong_value() -> None:
+    assert grade(COUNT, "3.9") == Grade(0.0, False)
+
+
+@pytest.mark.parametrize("typed", ["four", "", "4 mg", "4..0", "1,000.5", "about 4"])
+def test_numeric_refuses_what_is_not_a_number_with_a_hint(typed: str) -> None:
+    with pytest.raises(AnswerError, match=r"Type a number.*The unit, × 10⁹/L, is already given"):
+        grade(COUNT, typed)
+
+
+def test_read_number_is_exact() -> None:
+    assert read_number("0,1") + read_number("0.2") == Decimal("0.3")
+
+
+def test_cards_are_not_quiz_questions() -> None:
+    with pytest.raises(ValueError, match="card"):
+        question("qa", "An answer")
+
+
+def test_correct_answer_as_a_learner_reads_it() -> None:
+    assert correct_text(COUNT) == "4.0 × 10⁹/L"
+    assert correct_text(LEVELS) == "3 levels (± 0.5)"
+    assert correct_text(MULTIPLE) == "AIDS; Burns"
+    assert correct_text(question("truefalse", False)) == "False"
+    assert correct_text(FILLIN) == "Sjögren's syndrome"
+
+
+def test_options_are_shown_in_the_stored_order() -> None:
+    assert shown_options(SINGLE, [2, 0, 1]) == ["Gout", "Antacids", "Radiation therapy"]
+    assert shown_options(TRUE, None) == []
