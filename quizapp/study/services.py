@@ -1,0 +1,486 @@
+"""Flashcard study: the queue, ratings, undo, settings and the Anki export.
+
+The routes and the CLI call these; the caller commits. Time always comes in
+as ``now`` (UTC), so tests move the clock instead of waiting.
+
+A card's due time is exact, as ``fsrs`` computes it: a card rated Good at 15:00
+with an interval of one day is due at 15:00 the next day. (Anki's own scheduler
+counts whole days instead; with py-fsrs, showing a one-day card early would make
+it look like a same-day review and stall its stability.) The learner's time zone
+sets when the day, and so the daily limit of new cards, starts.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import BinaryIO, NamedTuple
+
+from flask import current_app
+from fsrs import Rating, State
+from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from quizapp.content import ItemType, Kind, Status
+from quizapp.extensions import db
+from quizapp.models import CardState, Deck, Item, ReviewLog, StudySettings, Topic
+from quizapp.study import anki, scheduling
+from quizapp.study.cards import back
+
+CARD_TYPES = tuple(item_type for item_type in ItemType if item_type.kind is Kind.CARD)
+REVIEW = int(State.Review)
+# Order of the due-card query: learning cards due now, reviews due now, then
+# learning cards due within the learn-ahead window (shown after new cards).
+LEARNING_DUE, REVIEW_DUE, LEARNING_AHEAD = 0, 1, 2
+
+
+class NotACard(LookupError):
+    """The item is not a published flashcard (a quiz question, retired, or missing)."""
+
+
+class Outcome(enum.Enum):
+    RECORDED = "recorded"
+    ALREADY_RATED = "already rated"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a learner studies: a whole deck, or one topic of it."""
+
+    deck: Deck
+    topic: Topic | None = None
+
+    @property
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """WHERE conditions on ``Item``: the published flashcards of the deck or topic."""
+        where = [
+            Item.deck_id == self.deck.id,
+            Item.status == Status.PUBLISHED,
+            Item.type.in_(CARD_TYPES),
+        ]
+        if self.topic is not None:
+            where.append(Item.topic_id == self.topic.id)
+        return where
+
+
+class Tally(NamedTuple):
+    """Raw numbers for some cards: how many, never rated, learning now, reviews due now."""
+
+    cards: int = 0
+    unseen: int = 0
+    learning: int = 0
+    review: int = 0
+
+    @classmethod
+    def total(cls, tallies: Iterable[Tally]) -> Tally:
+        return cls(*map(sum, zip(*tallies, strict=True)))
+
+    def counts(self, new_left: int) -> Counts:
+        """What the learner is shown: new cards capped by today's limit."""
+        return Counts(min(self.unseen, new_left), self.learning, self.review)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards left to study now: new (within today's limit), learning, due reviews."""
+
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """A card to show, with the learner's state (None while the card is new)."""
+
+    item: Item
+    state: CardState | None
+
+    @property
+    def token(self) -> int:
+        """The version a rating form carries: 0 for a card the learner never rated."""
+        return self.state.version if self.state else 0
+
+    @property
+    def stage(self) -> str:
+        if self.state is None:
+            return "New card"
+        return "Review" if self.state.state == REVIEW else "Learning"
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Everything the study page shows for a scope at one moment."""
+
+    settings: StudySettings
+    tally: Tally
+    counts: Counts
+    new_left: int  # new cards the daily limit still allows
+    card: StudyCard | None
+    intervals: dict[Rating, timedelta]
+    next_due: datetime | None  # when nothing is due now
+    last_review_id: int | None  # what the undo button takes back
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    topic: Topic
+    tally: Tally
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    deck: Deck
+    tally: Tally
+    counts: Counts
+    topics: list[TopicSummary]
+
+
+# --- settings ---------------------------------------------------------------
+
+
+def settings_for(user_id: int) -> StudySettings:
+    return db.session.get(StudySettings, user_id) or StudySettings.defaults(user_id)
+
+
+def save_settings(
+    user_id: int, *, desired_retention: float, new_per_day: int, time_zone: str
+) -> None:
+    """Store a learner's settings; a second first save (double click) updates the first."""
+    values = {
+        "desired_retention": desired_retention,
+        "new_per_day": new_per_day,
+        "time_zone": time_zone,
+    }
+    row = db.session.get(StudySettings, user_id)
+    if row is None:
+        db.session.add(StudySettings(user_id=user_id, **values))
+        try:
+            db.session.flush()
+            return
+        except IntegrityError:
+            db.session.rollback()
+    db.session.execute(
+        update(StudySettings).where(StudySettings.user_id == user_id).values(**values)
+    )
+
+
+# --- the queue --------------------------------------------------------------
+
+
+def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
+    deck = db.session.scalar(select(Deck).where(Deck.slug == deck_slug))
+    if deck is None:
+        return None
+    if topic_key is None:
+        return Scope(deck)
+    topic = db.session.scalar(select(Topic).where(Topic.deck_id == deck.id, Topic.key == topic_key))
+    return Scope(deck, topic) if topic else None
+
+
+def new_cards_today(user_id: int, settings: StudySettings, now: datetime) -> int:
+    """Cards seen for the first time since the learner's local midnight."""
+    first_ratings = select(func.count()).where(
+        ReviewLog.user_id == user_id,
+        ReviewLog.reviewed_at >= scheduling.day_start(now, settings.zone),
+        ReviewLog.state_before.is_(None),
+    )
+    return db.session.scalar(first_ratings) or 0
+
+
+def _unseen(user_id: int) -> ColumnElement[bool]:
+    """The item has no card state for this learner: it is new to them."""
+    return ~exists().where(CardState.user_id == user_id, CardState.item_id == Item.id)
+
+
+def _waiting(user_id: int, now: datetime) -> ColumnElement[bool]:
+    """The learner's card states to study now: reviews due, and learning cards due
+    within the learn-ahead window. The range on ``due`` uses (user_id, due)."""
+    return and_(
+        CardState.user_id == user_id,
+        CardState.due <= now + scheduling.LEARN_AHEAD,
+        or_(CardState.state != REVIEW, CardState.due <= now),
+    )
+
+
+def due_card_query(user_id: int, scope: Scope, now: datetime) -> Select[CardState, Item, int]:
+    """The first card state to study: learning due, then reviews due, then learning ahead."""
+    priority = case(
+        (CardState.state == REVIEW, REVIEW_DUE),
+        (CardState.due <= now, LEARNING_DUE),
+        else_=LEARNING_AHEAD,
+    ).label("priority")
+    return (
+        select(CardState, Item)
+        .add_columns(priority)
+        .join(Item, Item.id == CardState.item_id)
+        .where(_waiting(user_id, now), *scope.conditions)
+        .order_by(priority, CardState.due, CardState.id)
+        .limit(1)
+    )
+
+
+def new_card_query(user_id: int, scope: Scope) -> Select[Item]:
+    """The first card the learner has never rated, in the deck's topic order."""
+    return (
+        select(Item)
+        .join(Topic, Topic.id == Item.topic_id)
+        .where(*scope.conditions, _unseen(user_id))
+        .order_by(Topic.position, Item.id)
+        .limit(1)
+    )
+
+
+def _next_card(user_id: int, scope: Scope, now: datetime, new_left: int) -> StudyCard | None:
+    due = db.session.execute(due_card_query(user_id, scope, now)).first()
+    if due is not None and due.priority != LEARNING_AHEAD:
+        return StudyCard(due.Item, due.CardState)
+    if new_left > 0:
+        item = db.session.scalar(new_card_query(user_id, scope))
+        if item is not None:
+            return StudyCard(item, None)
+    return StudyCard(due.Item, due.CardState) if due is not None else None
+
+
+def _chosen_card(user_id: int, scope: Scope, item_id: int) -> StudyCard | None:
+    """A card asked for by id (the answer of the card on screen, the card just
+    undone), if it is a card of this scope."""
+    found = db.session.execute(
+        select(Item, CardState)
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
+        .where(Item.id == item_id, *scope.conditions)
+    ).first()
+    return StudyCard(found.Item, found.CardState) if found else None
+
+
+def _tallies(
+    user_id: int, now: datetime, conditions: Sequence[ColumnElement[bool]]
+) -> dict[int, Tally]:
+    """Per topic id, the learner's numbers, counted in SQL (two grouped queries)."""
+    cards = db.session.execute(
+        select(Item.topic_id, func.count(), func.count(case((_unseen(user_id), 1))))
+        .where(*conditions)
+        .group_by(Item.topic_id)
+    ).all()
+    waiting = {
+        topic_id: (learning, review)
+        for topic_id, learning, review in db.session.execute(
+            select(
+                Item.topic_id,
+                func.count(case((CardState.state != REVIEW, 1))),
+                func.count(case((CardState.state == REVIEW, 1))),
+            )
+            .join(Item, Item.id == CardState.item_id)
+            .where(_waiting(user_id, now), *conditions)
+            .group_by(Item.topic_id)
+        ).all()
+    }
+    return {
+        topic_id: Tally(total, unseen, *waiting.get(topic_id, (0, 0)))
+        for topic_id, total, unseen in cards
+    }
+
+
+def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
+    return max(0, settings.new_per_day - new_cards_today(user_id, settings, now))
+
+
+def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) -> Queue:
+    """The counts and the card to show now; ``chosen`` asks for a particular card."""
+    settings = settings_for(user_id)
+    new_left = new_left_today(user_id, settings, now)
+    tally = Tally.total(_tallies(user_id, now, scope.conditions).values())
+    card = _chosen_card(user_id, scope, chosen) if chosen else None
+    card = card or _next_card(user_id, scope, now, new_left)
+    intervals: dict[Rating, timedelta] = {}
+    if card is not None:
+        unfuzzed = scheduling.make_scheduler(settings.desired_retention, fuzzing=False)
+        current = scheduling.to_card(card.item.id, card.state, now)
+        intervals = scheduling.preview(unfuzzed, current, now)
+    last = last_review(user_id)
+    return Queue(
+        settings=settings,
+        tally=tally,
+        counts=tally.counts(new_left),
+        new_left=new_left,
+        card=card,
+        intervals=intervals,
+        next_due=None if card else next_due(user_id, scope),
+        last_review_id=last.id if last else None,
+    )
+
+
+def next_due(user_id: int, scope: Scope) -> datetime | None:
+    """When the learner's earliest scheduled card of the scope comes due."""
+    return db.session.scalar(
+        select(func.min(CardState.due))
+        .join(Item, Item.id == CardState.item_id)
+        .where(CardState.user_id == user_id, *scope.conditions)
+    )
+
+
+def overview(user_id: int, now: datetime, new_left: int) -> list[DeckSummary]:
+    """Every deck with flashcards, and its topics, with the learner's counts."""
+    tallies = _tallies(user_id, now, [Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES)])
+    decks = db.session.scalars(
+        select(Deck).options(selectinload(Deck.topics)).order_by(Deck.title)
+    ).all()
+    summaries = []
+    for deck in decks:
+        topics = [
+            TopicSummary(topic, tallies[topic.id], tallies[topic.id].counts(new_left))
+            for topic in deck.topics
+            if topic.id in tallies
+        ]
+        if topics:
+            tally = Tally.total(summary.tally for summary in topics)
+            summaries.append(DeckSummary(deck, tally, tally.counts(new_left), topics))
+    return summaries
+
+
+# --- rating and undo --------------------------------------------------------
+
+
+def rate(
+    user_id: int,
+    item_id: int,
+    token: int,
+    rating: Rating,
+    now: datetime,
+    duration_ms: int | None = None,
+) -> Outcome:
+    """Record a rating of the card as it was shown (its version ``token``).
+
+    A stale token (a double click, a second tab) records nothing. Two requests
+    racing past the check still record once: an existing state is updated only
+    ``WHERE version = token``, and a first state is guarded by UNIQUE(user, item).
+
+    Raises:
+        NotACard: the item is not a published flashcard.
+    """
+    found = db.session.scalar(
+        select(Item.id).where(
+            Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES)
+        )
+    )
+    if found is None:
+        raise NotACard(item_id)
+    state = db.session.scalar(
+        select(CardState).where(CardState.user_id == user_id, CardState.item_id == item_id)
+    )
+    if (state.version if state else 0) != token:
+        return Outcome.ALREADY_RATED
+    before = {name: getattr(state, name) for name in scheduling.CARD_FIELDS} if state else {}
+    scheduler = scheduling.make_scheduler(
+        settings_for(user_id).desired_retention, fuzzing=current_app.config["STUDY_FUZZING"]
+    )
+    reviewed = scheduling.review(scheduler, scheduling.to_card(item_id, state, now), rating, now)
+    after = scheduling.fields(reviewed)
+    if state is None:
+        db.session.add(CardState(user_id=user_id, item_id=item_id, version=1, **after))
+    else:
+        changed = db.session.execute(
+            update(CardState)
+            .where(CardState.id == state.id, CardState.version == token)
+            .values(version=token + 1, **after)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            return Outcome.ALREADY_RATED
+    db.session.add(
+        ReviewLog(
+            user_id=user_id,
+            item_id=item_id,
+            rating=int(rating),
+            reviewed_at=now,
+            duration_ms=duration_ms,
+            **{f"{name}_before": value for name, value in before.items()},
+        )
+    )
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request created the first state a moment ago
+        db.session.rollback()
+        return Outcome.ALREADY_RATED
+    return Outcome.RECORDED
+
+
+def last_review(user_id: int) -> ReviewLog | None:
+    return db.session.scalar(
+        select(ReviewLog)
+        .where(ReviewLog.user_id == user_id)
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+
+
+def undo(user_id: int, review_id: int) -> int | None:
+    """Take back the learner's last rating, restoring the card exactly as it was.
+
+    Returns the card's item id, or None when ``review_id`` is no longer the last
+    rating (already undone, or a newer one exists). The card's version is read
+    before the check that the rating is the last one and is required unchanged
+    when restoring, so a rating racing with the undo makes the undo fail.
+    """
+    log = db.session.scalar(
+        select(ReviewLog).where(ReviewLog.id == review_id, ReviewLog.user_id == user_id)
+    )
+    if log is None:
+        return None
+    item_id = log.item_id
+    before = {name: getattr(log, f"{name}_before") for name in scheduling.CARD_FIELDS}
+    state = db.session.scalar(
+        select(CardState).where(CardState.user_id == user_id, CardState.item_id == item_id)
+    )
+    latest = last_review(user_id)
+    if state is None or latest is None or latest.id != review_id:
+        return None
+    version = state.version
+    unchanged = (CardState.id == state.id, CardState.version == version)
+    removed = db.session.execute(delete(ReviewLog).where(ReviewLog.id == review_id))
+    if before["state"] is None:  # the card was new: it becomes new again
+        restored = db.session.execute(delete(CardState).where(*unchanged))
+    else:
+        restored = db.session.execute(
+            update(CardState).where(*unchanged).values(version=version + 1, **before)
+        )
+    if removed.rowcount != 1 or restored.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        return None
+    return item_id
+
+
+# --- export -----------------------------------------------------------------
+
+
+def write_anki(deck: Deck, file: BinaryIO, now: datetime) -> int:
+    """Write the deck's published flashcards as an .apkg; returns the number of cards."""
+    items = db.session.scalars(
+        select(Item)
+        .join(Topic, Topic.id == Item.topic_id)
+        .options(selectinload(Item.source), selectinload(Item.topic))
+        .where(*Scope(deck).conditions)
+        .order_by(Topic.position, Item.id)
+    ).all()
+    notes = [
+        anki.Note(
+            uid=item.uid,
+            front=item.prompt,
+            back=back(item.prompt, item.answer),
+            explanation=item.explanation,
+            source=item.source.citation,
+            tags=(f"{deck.slug}::{item.topic.key}",),
+        )
+        for item in items
+    ]
+    return anki.write(
+        file,
+        slug=deck.slug,
+        title=deck.title,
+        description=deck.description or "",
+        notes=notes,
+        timestamp=now.timestamp(),
+    )
