@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import click
-import yaml
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from quizapp import content
 from quizapp.bank import services
+from quizapp.bank.services import DeckRows
+from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
 from quizapp.extensions import db
+from quizapp.models import Deck
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 
@@ -71,7 +74,7 @@ def load(path: Path | None) -> None:
 
 @bank_cli.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True
+    "--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="json", show_default=True
 )
 @click.option(
     "--output",
@@ -79,11 +82,37 @@ def load(path: Path | None) -> None:
     default="-",
     help="File to write (default: stdout).",
 )
-def export(fmt: str, output: click.utils.LazyFile) -> None:
-    """Write the whole stored bank: sources, facts and items."""
-    data = services.export()
-    if fmt == "json":
-        json.dump(data, output, ensure_ascii=False, indent=2)
-        output.write("\n")
-    else:
-        yaml.safe_dump(data, output, allow_unicode=True, sort_keys=False, width=100)
+def export(fmt: str, output: TextIO) -> None:
+    """Write the whole stored bank (GIFT: the quiz questions, for Moodle)."""
+    output.write(export_text(fmt))
+
+
+@bank_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deck", help="Deck slug (default: the first deck).")
+@click.option(
+    "--topic", help="Topic key for items whose file names none (default: the deck's first)."
+)
+@click.option(
+    "--source", help="Source id for items whose file names none (default: the deck's first)."
+)
+def import_command(file: Path, deck: str | None, topic: str | None, source: str | None) -> None:
+    """Import a GIFT or YAML/JSON file as drafts; a file with any error imports nothing."""
+    query = select(Deck).order_by(Deck.id)
+    target = db.session.scalars(query.where(Deck.slug == deck) if deck else query).first()
+    if target is None:
+        raise click.ClickException(
+            f"No deck '{deck}'." if deck else "The bank is empty: run 'quizapp bank load' first."
+        )
+    rows = DeckRows.of(target.id)
+    defaults = Defaults(topic or next(iter(rows.topics)), source or next(iter(rows.sources)))
+    try:
+        incoming = read_upload(file.read_text(encoding="utf-8-sig"), file.name, target, defaults)
+    except content.BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    report = store_import(target, incoming, None)
+    db.session.commit()
+    click.echo(str(report))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp import content
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, Item, ItemVersion, Source, Topic
+from quizapp.models import Deck, Fact, Item, ItemVersion, Source, Topic, User
 
 BANK_ORIGIN = "bank"
 
@@ -32,9 +32,9 @@ class LoadReport:
     items: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
-        counts = ", ".join(
-            f"{self.items[k]} {k}" for k in ("added", "updated", "unchanged", "retired")
-        )
+        shown = ["added", "updated", "unchanged", "retired"]
+        shown += [key for key in self.items if key not in shown]
+        counts = ", ".join(f"{self.items[key]} {key}" for key in shown)
         return f"Decks: {', '.join(self.decks) or 'none'}. Items: {counts}."
 
 
@@ -59,9 +59,7 @@ def _upsert(model: type, rows: dict[str, Any], row_key: str, /, **values: Any) -
     return row
 
 
-def _store_deck(
-    deck: content.Deck,
-) -> tuple[Deck, dict[str, Topic], dict[str, Source], dict[str, Fact]]:
+def _store_deck(deck: content.Deck) -> Deck:
     row = db.session.scalar(select(Deck).where(Deck.slug == deck.id)) or Deck(slug=deck.id)
     row.title, row.description = deck.title, deck.description
     db.session.add(row)
@@ -98,79 +96,122 @@ def _store_deck(
             quote=fact.quote,
         )
     db.session.flush()
-    return row, topics, sources, facts
+    return row
+
+
+CONTENT_FIELDS = (
+    "topic",
+    "type",
+    "prompt",
+    "options",
+    "answer",
+    "accept",
+    "explanation",
+    "facts",
+    "source",
+)
 
 
 def item_content(item: content.Item) -> dict[str, Any]:
-    """The fields whose change makes a new version of an item."""
+    """The fields whose change makes a new version of an item (keys of the export)."""
     exported = item.to_dict()
-    return {
-        key: exported[key]
-        for key in (
-            "topic",
-            "type",
-            "prompt",
-            "options",
-            "answer",
-            "accept",
-            "explanation",
-            "facts",
-            "source",
+    return {key: exported[key] for key in CONTENT_FIELDS}
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """A fingerprint of the content in a canonical form, so that the same item
+    read from any file hashes alike: facts as a set, 3 and 3.0 as one number."""
+    canonical = data | {"facts": sorted(data["facts"])}
+    answer = data["answer"]
+    if isinstance(answer, dict):
+        canonical["answer"] = {k: v if k == "unit" else float(v) for k, v in answer.items()}
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DeckRows:
+    """A deck's topics, sources and facts by key: what item content refers to."""
+
+    topics: dict[str, Topic]
+    sources: dict[str, Source]
+    facts: dict[str, Fact]
+
+    @classmethod
+    def of(cls, deck_id: int) -> DeckRows:
+        return cls(
+            {t.key: t for t in db.session.scalars(select(Topic).where(Topic.deck_id == deck_id))},
+            {s.key: s for s in db.session.scalars(select(Source).where(Source.deck_id == deck_id))},
+            {f.key: f for f in db.session.scalars(select(Fact).where(Fact.deck_id == deck_id))},
         )
-    }
 
 
-def _hash(data: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+def write_version(
+    row: Item, data: dict[str, Any], rows: DeckRows, editor: User | None = None
+) -> bool:
+    """Give ``row`` the content ``data`` as its next version; False when nothing changed.
+
+    The one path by which item content changes, for bank loads, web edits and
+    restores alike, so every change is versioned the same way.
+    """
+    digest = content_hash(data)
+    if row.id is not None and row.content_hash == digest:
+        return False
+    if row.id is not None:
+        row.version += 1
+    row.topic, row.source = rows.topics[data["topic"]], rows.sources[data["source"]]
+    row.type, row.prompt, row.options = (
+        content.ItemType(data["type"]),
+        data["prompt"],
+        data["options"],
+    )
+    row.answer, row.accept, row.explanation = data["answer"], data["accept"], data["explanation"]
+    row.facts = [rows.facts[key] for key in data["facts"]]
+    row.content_hash = digest
+    row.updated_by = editor
+    db.session.add(ItemVersion(item=row, version=row.version, content=data, created_by=editor))
+    return True
+
+
+def _store_item(
+    item: content.Item, row: Item | None, deck: Deck, rows: DeckRows, report: LoadReport
+) -> None:
+    if row is not None and row.origin != BANK_ORIGIN:
+        report.items["kept as edited in the app"] += 1
+        return
+    if row is None:
+        row = Item(uid=item.id, deck=deck, status=item.status, version=1, origin=BANK_ORIGIN)
+    added = row.id is None
+    if write_version(row, item_content(item), rows):
+        report.items["added" if added else "updated"] += 1
+    else:
+        report.items["unchanged"] += 1
 
 
 def store(bank: content.Bank) -> LoadReport:
     """Add or update every deck, fact and item of a checked bank, by id.
 
     An unchanged item is not touched; a changed one gets a new version (its
-    status, chosen by an instructor, stays); a bank item that left the files is
+    status, chosen by an instructor, stays); an item an instructor has edited
+    in the app is left as they made it; a bank item that left the files is
     retired, never deleted, so learners' history on it remains.
     """
     report = LoadReport()
     for deck in bank.decks:
-        deck_row, topics, sources, facts = _store_deck(deck)
+        deck_row = _store_deck(deck)
+        rows = DeckRows.of(deck_row.id)
         report.decks.append(deck.id)
         existing = {
             item.uid: item
             for item in db.session.scalars(select(Item).where(Item.deck_id == deck_row.id))
         }
-        seen: set[str] = set()
-        for item in (i for i in bank.items if i.deck == deck.id):
-            seen.add(item.id)
-            data = item_content(item)
-            digest = _hash(data)
-            row = existing.get(item.id)
-            if row is not None and row.content_hash == digest:
-                report.items["unchanged"] += 1
-                continue
-            if row is None:
-                row = Item(
-                    uid=item.id, deck=deck_row, status=item.status, version=1, origin=BANK_ORIGIN
-                )
-                db.session.add(row)
-                report.items["added"] += 1
-            else:
-                row.version += 1
-                report.items["updated"] += 1
-            row.topic, row.source = topics[item.topic], sources[item.source]
-            row.type, row.prompt, row.options = item.type, item.prompt, data["options"]
-            row.answer, row.accept, row.explanation = (
-                data["answer"],
-                data["accept"],
-                item.explanation,
-            )
-            row.facts = [facts[key] for key in item.facts]
-            row.content_hash = digest
-            db.session.flush()
-            db.session.add(ItemVersion(item_id=row.id, version=row.version, content=data))
+        with db.session.no_autoflush:  # one flush for the deck, not one per item
+            for item in (i for i in bank.items if i.deck == deck.id):
+                _store_item(item, existing.get(item.id), deck_row, rows, report)
+        in_bank = {item.id for item in bank.items}
         for uid, row in existing.items():
             if (
-                uid not in seen
+                uid not in in_bank
                 and row.origin == BANK_ORIGIN
                 and row.status is not content.Status.RETIRED
             ):
@@ -178,6 +219,45 @@ def store(bank: content.Bank) -> LoadReport:
                 report.items["retired"] += 1
     db.session.flush()
     return report
+
+
+def content_item(row: Item) -> content.Item:
+    """A stored item as the content pipeline's :class:`content.Item` (for exports)."""
+    answer = row.answer
+    if isinstance(answer, dict):
+        answer = content.NumericAnswer(**answer)
+    elif isinstance(answer, list):
+        answer = tuple(answer)
+    return content.Item(
+        id=row.uid,
+        deck=row.deck.slug,
+        topic=row.topic.key,
+        type=row.type,
+        prompt=row.prompt,
+        options=None if row.options is None else tuple(row.options),
+        answer=answer,
+        accept=tuple(row.accept),
+        explanation=row.explanation,
+        facts=tuple(fact.key for fact in row.facts),
+        source=row.source.key,
+        status=row.status,
+        origin=content.Location("database", row.id),
+    )
+
+
+def stored_items() -> list[content.Item]:
+    """Every stored item, in a stable order, loaded in a fixed number of queries."""
+    rows = db.session.scalars(
+        select(Item)
+        .options(
+            selectinload(Item.deck),
+            selectinload(Item.topic),
+            selectinload(Item.source),
+            selectinload(Item.facts),
+        )
+        .order_by(Item.deck_id, Item.uid)
+    ).all()
+    return [content_item(row) for row in rows]
 
 
 def export() -> dict[str, Any]:
@@ -188,11 +268,6 @@ def export() -> dict[str, Any]:
         select(Fact)
         .options(selectinload(Fact.topic), selectinload(Fact.source))
         .order_by(Fact.deck_id, Fact.key)
-    ).all()
-    items = db.session.scalars(
-        select(Item)
-        .options(selectinload(Item.topic), selectinload(Item.source), selectinload(Item.facts))
-        .order_by(Item.deck_id, Item.uid)
     ).all()
     return {
         "sources": [
@@ -218,24 +293,7 @@ def export() -> dict[str, Any]:
             }
             for f in facts
         ],
-        "items": [
-            {
-                "id": i.uid,
-                "deck": decks[i.deck_id],
-                "topic": i.topic.key,
-                "kind": i.kind.value,
-                "type": i.type.value,
-                "prompt": i.prompt,
-                "options": i.options,
-                "answer": i.answer,
-                "accept": i.accept,
-                "explanation": i.explanation,
-                "facts": [f.key for f in i.facts],
-                "source": i.source.key,
-                "status": i.status.value,
-            }
-            for i in items
-        ],
+        "items": [item.to_dict() for item in stored_items()],
     }
 
 

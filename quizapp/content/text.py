@@ -8,7 +8,7 @@ import unicodedata
 
 _APOSTROPHES = frozenset("'’ʼ`´")
 _DELETION = re.compile(r"\{\{([^{}]*)\}\}")
-_GAP = "[…]"
+CLOZE_GAP = "[…]"  # how a hidden part of a cloze card is shown
 
 
 def normalise(text: str) -> str:
@@ -51,6 +51,11 @@ def cloze_prompt(cloze: str, hidden: int) -> str:
     numbers = itertools.count()
 
     def fill(match: re.Match[str]) -> str:
-        return _GAP if next(numbers) == hidden else match.group(1).strip()
+        return CLOZE_GAP if next(numbers) == hidden else match.group(1).strip()
 
     return _DELETION.sub(fill, cloze)
+
+
+def cloze_gaps(cloze: str) -> str:
+    """The sentence with every deletion shown as a gap (a card that hides them all)."""
+    return _DELETION.sub(CLOZE_GAP, cloze)

@@ -85,6 +85,11 @@ def read_yaml(path: Path, report: Report) -> Any:
     except UnicodeDecodeError:
         report.add(None, "is not UTF-8 text")
         return None
+    return parse_yaml(text, report)
+
+
+def parse_yaml(text: str, report: Report) -> Any:
+    """Parse YAML text (a file's, or an upload's) with line numbers; None when unusable."""
     loader = _LineLoader(text)
     try:
         data = loader.get_single_data()

@@ -1,0 +1,205 @@
+"""Instructors' items: the rules a hand-made item must meet, and saving it as a version.
+
+The rules are plain functions of an :class:`ItemDraft`, so the web form and
+the file import refuse the same things with the same words.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizapp.bank.services import DeckRows, write_version
+from quizapp.content import ItemType, Status, normalise
+from quizapp.content.text import CLOZE_GAP, cloze_deletions, cloze_gaps, cloze_problem
+from quizapp.models import Deck, Item, User
+
+MAX_PROMPT = 2000
+MAX_OPTION = 300
+MAX_ANSWER = 1000
+MAX_EXPLANATION = 4000
+MAX_OPTIONS = 10
+CLOZE_ANSWER_SEPARATOR = "; "
+WEB_ORIGIN = "web"
+NEEDS_FACTS = "Link at least one fact: the explanation and citation come from it."
+
+
+@dataclass
+class ItemDraft:
+    """An item as an instructor wrote it, before it is checked and stored.
+
+    ``answer`` has the stored shape: text for single, fill-in and cards, a list
+    for multiple, a bool for true/false, ``{value, tolerance, unit}`` for numeric.
+    """
+
+    type: ItemType
+    topic: str
+    source: str
+    facts: list[str]
+    prompt: str
+    explanation: str
+    options: list[str] | None = None
+    answer: Any = None
+    accept: list[str] = field(default_factory=list)
+
+    def content(self) -> dict[str, Any]:
+        """The version content, in the same shape the bank stores."""
+        prompt, answer = self.prompt, self.answer
+        if self.type is ItemType.CLOZE:
+            deletions = cloze_deletions(self.prompt)
+            prompt = cloze_gaps(self.prompt)
+            answer = CLOZE_ANSWER_SEPARATOR.join(deletions)
+        return {
+            "topic": self.topic,
+            "type": self.type.value,
+            "prompt": prompt,
+            "options": self.options,
+            "answer": answer,
+            "accept": self.accept,
+            "explanation": self.explanation,
+            "facts": sorted(set(self.facts)),
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_content(cls, data: dict[str, Any]) -> ItemDraft:
+        """The draft that edits stored content (a cloze gets its deletions back in braces)."""
+        prompt = data["prompt"]
+        if data["type"] == ItemType.CLOZE.value:
+            for deletion in str(data["answer"]).split(CLOZE_ANSWER_SEPARATOR):
+                prompt = prompt.replace(CLOZE_GAP, "{{" + deletion + "}}", 1)
+        return cls(
+            type=ItemType(data["type"]),
+            topic=data["topic"],
+            source=data["source"],
+            facts=list(data["facts"]),
+            prompt=prompt,
+            explanation=data["explanation"],
+            options=data["options"],
+            answer=data["answer"],
+            accept=list(data["accept"]),
+        )
+
+
+def problems(draft: ItemDraft, rows: DeckRows, require_facts: bool = True) -> dict[str, list[str]]:
+    """Every reason the draft cannot be saved, by the name of the field it concerns.
+
+    An imported item may come without facts (Moodle files have none); it is
+    stored as a draft and cannot be published until facts are linked.
+    """
+    found: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        found.setdefault(name, []).append(message)
+
+    if draft.topic not in rows.topics:
+        add("topic", "Choose a topic of this deck.")
+    if draft.source not in rows.sources:
+        add("source", "Choose the source document the item comes from.")
+    if require_facts and not draft.facts:
+        add("facts", NEEDS_FACTS)
+    for key in draft.facts:
+        if key not in rows.facts:
+            add("facts", f"There is no fact '{key}' in this deck.")
+    _check_length(add, "prompt", draft.prompt, MAX_PROMPT)
+    _check_length(add, "explanation", draft.explanation, MAX_EXPLANATION, required=False)
+    for message in _type_problems(draft):
+        add(*message)
+    return found
+
+
+def _check_length(add: Any, name: str, text: str, limit: int, required: bool = True) -> None:
+    if required and not text.strip():
+        add(name, "This field is required.")
+    if len(text) > limit:
+        add(name, f"Keep this under {limit} characters (it has {len(text)}).")
+
+
+def _type_problems(draft: ItemDraft) -> list[tuple[str, str]]:
+    kind = draft.type
+    if kind in (ItemType.SINGLE, ItemType.MULTIPLE):
+        return _choice_problems(draft)
+    if kind is ItemType.NUMERIC:
+        tolerance = (draft.answer or {}).get("tolerance")
+        return (
+            [("tolerance", "The tolerance cannot be negative.")]
+            if tolerance and tolerance < 0
+            else []
+        )
+    if kind is ItemType.CLOZE:
+        problem = cloze_problem(draft.prompt)
+        if problem:
+            example = "mark each hidden part with double braces, e.g. {{4.0 × 10⁹/L}}"
+            return [("prompt", f"The text {problem}: {example}.")]
+        return []
+    if kind in (ItemType.QA, ItemType.FILLIN):
+        answer = str(draft.answer or "")
+        found = [] if answer.strip() else [("answer", "This field is required.")]
+        if len(answer) > MAX_ANSWER:
+            found.append(("answer", f"Keep this under {MAX_ANSWER} characters."))
+        seen = {answer.strip()}
+        for alternative in draft.accept:
+            if alternative.strip() in seen:
+                found.append(("accept", f"'{alternative}' is listed twice (or equals the answer)."))
+            seen.add(alternative.strip())
+        return found
+    return []
+
+
+def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
+    options = draft.options or []
+    right = (
+        draft.answer if isinstance(draft.answer, list) else [draft.answer] if draft.answer else []
+    )
+    found: list[tuple[str, str]] = []
+    if len(options) < 2:
+        found.append(("options", "Give at least two options."))
+    if len(options) > MAX_OPTIONS:
+        found.append(("options", f"Give at most {MAX_OPTIONS} options."))
+    seen: set[str] = set()
+    for option in options:
+        if normalise(option) in seen:
+            found.append(("options", f"The option '{option}' appears twice."))
+        seen.add(normalise(option))
+        if len(option) > MAX_OPTION:
+            found.append(("options", f"Keep each option under {MAX_OPTION} characters."))
+    if draft.type is ItemType.SINGLE and len(right) != 1:
+        found.append(("options", f"Mark exactly one option as correct (now {len(right)})."))
+    if draft.type is ItemType.MULTIPLE and not right:
+        found.append(("options", "Mark at least one option as correct."))
+    return found
+
+
+def save(
+    deck: Deck,
+    item: Item | None,
+    draft: ItemDraft,
+    editor: User | None,
+    uid: str | None = None,
+    rows: DeckRows | None = None,
+) -> Item:
+    """Store the draft as a new item (a draft) or as the item's next version.
+
+    An edited item is detached from the bank files (``origin`` web), so a later
+    ``quizapp bank load`` does not overwrite what the instructor wrote.
+    """
+    if item is None:
+        item = Item(
+            uid=uid or f"{deck.slug}:web:{secrets.token_hex(5)}",
+            deck=deck,
+            status=Status.DRAFT,
+            version=1,
+            origin=WEB_ORIGIN,
+        )
+    if write_version(item, draft.content(), rows or DeckRows.of(deck.id), editor):
+        item.origin = WEB_ORIGIN
+    return item
+
+
+def restore(item: Item, content: dict[str, Any], editor: User) -> bool:
+    """Make an earlier version's content the newest version (history stays whole)."""
+    if write_version(item, content, DeckRows.of(item.deck_id), editor):
+        item.origin = WEB_ORIGIN
+        return True
+    return False

@@ -1,0 +1,208 @@
+"""The item form: one form for every type, showing the fields the type needs.
+
+Field-level rules live in :mod:`quizapp.bank.authoring`; the form turns its
+data into an :class:`ItemDraft` and puts each problem at its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields import FloatField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from quizapp.bank.authoring import MAX_OPTIONS, ItemDraft, problems
+from quizapp.bank.services import DeckRows
+from quizapp.content import ItemType, Status
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class OptionForm(Form):
+    """One answer option; a plain Form because the outer form carries the CSRF token."""
+
+    text = StringField("Option")
+    correct = BooleanField("Correct")
+
+
+class ItemForm(FlaskForm):
+    topic = SelectField("Topic")
+    source = SelectField("Source document")
+    facts = SelectMultipleField(
+        "Linked facts",
+        description="The facts this item tests: learners see their statements and citation.",
+    )
+    prompt = TextAreaField("Question")
+    options = FieldList(FormField(OptionForm), min_entries=6, max_entries=MAX_OPTIONS)
+    answer = TextAreaField("Answer")
+    accept = TextAreaField("Other accepted answers", description="One per line.")
+    truth = RadioField(
+        "The statement is",
+        choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
+        validators=[Optional()],
+    )
+    value = FloatField("Correct value", validators=[Optional()])
+    tolerance = FloatField(
+        "Tolerance", default=0, validators=[Optional()], description="How far an answer may be off."
+    )
+    unit = StringField("Unit", description="Shown to the learner, e.g. × 10⁹/L.")
+    explanation = TextAreaField(
+        "Explanation", description="Shown after the answer. Leave empty to use the linked facts."
+    )
+    save = SubmitField("Save")
+    preview = SubmitField("Preview")
+
+    PROMPT_LABELS = {
+        ItemType.TRUEFALSE: "Statement",
+        ItemType.QA: "Front of the card",
+        ItemType.CLOZE: "Text with deletions",
+    }
+    ANSWER_LABELS = {ItemType.QA: "Back of the card", ItemType.FILLIN: "Correct answer"}
+
+    def __init__(self, item_type: ItemType, rows: DeckRows, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.item_type = item_type
+        self.rows = rows
+        self.topic.choices = [SelectChoice(key, topic.title) for key, topic in rows.topics.items()]
+        self.source.choices = [
+            SelectChoice(key, source.title) for key, source in rows.sources.items()
+        ]
+        self.facts.choices = [
+            SelectChoice(key, f"{key}: {fact.statement[:90]}")
+            for key, fact in sorted(rows.facts.items())
+        ]
+        self.prompt.label.text = self.PROMPT_LABELS.get(item_type, "Question")
+        self.answer.label.text = self.ANSWER_LABELS.get(item_type, "Answer")
+        if item_type is ItemType.CLOZE:
+            self.prompt.description = "Put each hidden part in double braces: {{like this}}."
+        if item_type is ItemType.NUMERIC:
+            self.value.validators = [InputRequired("Give the correct value.")]
+            self.tolerance.validators = [
+                Optional(),
+                NumberRange(min=0, message="The tolerance cannot be negative."),
+            ]
+        if item_type is ItemType.TRUEFALSE:
+            self.truth.validators = [InputRequired("Say whether the statement is true or false.")]
+
+    def draft(self) -> ItemDraft:
+        kind = self.item_type
+        options = None
+        answer: Any = (self.answer.data or "").strip()
+        if kind in (ItemType.SINGLE, ItemType.MULTIPLE):
+            filled = [
+                entry for entry in self.options.entries if (entry.form.text.data or "").strip()
+            ]
+            options = [entry.form.text.data.strip() for entry in filled]
+            right = [entry.form.text.data.strip() for entry in filled if entry.form.correct.data]
+            answer = (
+                right if kind is ItemType.MULTIPLE else (right[0] if len(right) == 1 else right)
+            )
+        elif kind is ItemType.TRUEFALSE:
+            answer = self.truth.data == "true"
+        elif kind is ItemType.NUMERIC:
+            answer = {
+                "value": self.value.data,
+                "tolerance": self.tolerance.data or 0,
+                "unit": (self.unit.data or "").strip(),
+            }
+        return ItemDraft(
+            type=kind,
+            topic=self.topic.data or "",
+            source=self.source.data or "",
+            facts=list(self.facts.data or []),
+            prompt=(self.prompt.data or "").strip(),
+            explanation=self._explanation(),
+            options=options,
+            answer=answer,
+            accept=_lines(self.accept.data) if kind is ItemType.FILLIN else [],
+        )
+
+    def _explanation(self) -> str:
+        written = (self.explanation.data or "").strip()
+        if written:
+            return written
+        linked = [self.rows.facts[key] for key in self.facts.data or [] if key in self.rows.facts]
+        return " ".join(fact.statement for fact in linked)
+
+    def fill(self, draft: ItemDraft) -> None:
+        """Show a stored item in the form (the reverse of :meth:`draft`)."""
+        self.topic.data, self.source.data, self.facts.data = draft.topic, draft.source, draft.facts
+        self.prompt.data, self.explanation.data = draft.prompt, draft.explanation
+        answer = draft.answer
+        if draft.options is not None:
+            right = answer if isinstance(answer, list) else [answer]
+            for entry, option in zip(self.options.entries, draft.options, strict=False):
+                entry.form.text.data, entry.form.correct.data = option, option in right
+        elif isinstance(answer, bool):
+            self.truth.data = "true" if answer else "false"
+        elif isinstance(answer, dict):
+            self.value.data, self.tolerance.data = answer["value"], answer["tolerance"]
+            self.unit.data = answer["unit"]
+        else:
+            self.answer.data = answer
+        self.accept.data = "\n".join(draft.accept)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The field validators, then the authoring rules, each shown at its field."""
+        self.option_errors: list[str] = []
+        if not super().validate(extra_validators):
+            return False
+        found = problems(self.draft(), self.rows)
+        for name, messages in found.items():
+            if name == "options":
+                self.option_errors += messages
+            else:
+                getattr(self, name).errors = [*getattr(self, name).errors, *messages]
+        return not found
+
+
+class ImportForm(FlaskForm):
+    deck = SelectField("Into deck")
+    topic = SelectField("Topic for items whose file names none")
+    source = SelectField("Source for items whose file names none")
+    file = FileField(
+        "Bank file",
+        validators=[FileRequired("Choose a file to import.")],
+        description=(
+            "Moodle GIFT (.gift, .txt) or the project's YAML or JSON export (.yaml, .yml, .json)."
+        ),
+    )
+    submit = SubmitField("Import as drafts")
+
+
+class StatusForm(FlaskForm):
+    """Publish, retire or return to draft: one item, or every ticked item of a page."""
+
+    status = SelectField(
+        "Set status to", choices=[SelectChoice(s.value, s.value.capitalize()) for s in Status]
+    )
+    items = SelectMultipleField("Items", coerce=int, validate_choice=False)
+    submit = SubmitField("Apply")
+
+
+class ResolveFlagForm(FlaskForm):
+    resolution = TextAreaField(
+        "How was it resolved?",
+        validators=[
+            InputRequired("Say what you did, e.g. “Fixed the wording in version 3”."),
+            Length(max=1000),
+        ],
+    )
+    submit = SubmitField("Resolve")

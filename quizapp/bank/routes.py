@@ -1,0 +1,254 @@
+"""The instructors' bank: browse, write and edit items, versions, status, import and export."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from quizapp.bank import bp
+from quizapp.bank.authoring import NEEDS_FACTS, ItemDraft, restore, save
+from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags
+from quizapp.bank.forms import ImportForm, ItemForm, ResolveFlagForm, StatusForm
+from quizapp.bank.services import DeckRows
+from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
+from quizapp.content import BankError, ItemType, Status
+from quizapp.extensions import db
+from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic, utcnow
+
+REVIEW_DRAFTS = 100
+
+
+def _item_or_404(item_id: int) -> Item:
+    return db.get_or_404(Item, item_id)
+
+
+def _deck_or_404(slug: str | None) -> Deck:
+    query = select(Deck).order_by(Deck.id)
+    if slug:
+        query = query.where(Deck.slug == slug)
+    deck = db.session.scalars(query).first()
+    if deck is None:
+        abort(404)
+    return deck
+
+
+@bp.route("/")
+def index() -> str:
+    filters = Filters.from_args(request.args.to_dict())
+    page = db.paginate(items_query(filters), per_page=PAGE_SIZE, error_out=False, count=True)
+    return render_template(
+        "bank/index.html",
+        page=page,
+        filters=filters,
+        decks=db.session.scalars(select(Deck).order_by(Deck.title)).all(),
+        topics=db.session.execute(
+            select(Topic.key, Topic.title).distinct().order_by(Topic.title)
+        ).all(),
+        sources=db.session.execute(
+            select(Source.key, Source.title).distinct().order_by(Source.title)
+        ).all(),
+        status_form=StatusForm(),
+        page_args={key: value for key, value in request.args.items() if key != "page"},
+    )
+
+
+@bp.route("/new")
+def choose_type() -> str:
+    deck = _deck_or_404(request.args.get("deck"))
+    return render_template("bank/new.html", deck=deck, types=list(ItemType))
+
+
+def _edit_page(form: ItemForm, deck: Deck, item: Item | None) -> ResponseReturnValue:
+    """The form page; with a preview of the item as a learner sees it when asked."""
+    preview = form.draft().content() if form.preview.data and form.validate() else None
+    return render_template("bank/edit.html", form=form, deck=deck, item=item, preview=preview)
+
+
+@bp.route("/new/<item_type>", methods=["GET", "POST"])
+def create(item_type: str) -> ResponseReturnValue:
+    if item_type not in set(ItemType):
+        abort(404)
+    deck = _deck_or_404(request.args.get("deck"))
+    form = ItemForm(ItemType(item_type), DeckRows.of(deck.id))
+    if form.save.data and form.validate_on_submit():
+        item = save(deck, None, form.draft(), current_user)
+        db.session.commit()
+        flash("Saved as a draft. Publish it when it is ready for learners.", "success")
+        return redirect(url_for("bank.show", item_id=item.id))
+    return _edit_page(form, deck, None)
+
+
+@bp.route("/items/<int:item_id>")
+def show(item_id: int) -> str:
+    item = _item_or_404(item_id)
+    versions = db.session.scalars(
+        select(ItemVersion)
+        .options(selectinload(ItemVersion.created_by))
+        .where(ItemVersion.item_id == item.id)
+        .order_by(ItemVersion.version.desc())
+    ).all()
+    flags = db.session.scalars(open_flags().where(Flag.item_id == item.id)).all()
+    return render_template(
+        "bank/item.html",
+        item=item,
+        versions=versions,
+        flags=flags,
+        status_form=StatusForm(),
+        resolve_form=ResolveFlagForm(),
+    )
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit(item_id: int) -> ResponseReturnValue:
+    item = _item_or_404(item_id)
+    current = db.session.scalar(
+        select(ItemVersion.content).where(
+            ItemVersion.item_id == item.id, ItemVersion.version == item.version
+        )
+    )
+    form = ItemForm(item.type, DeckRows.of(item.deck_id))
+    if request.method == "GET":
+        form.fill(ItemDraft.from_content(current))
+    elif form.save.data and form.validate_on_submit():
+        before = item.version
+        save(item.deck, item, form.draft(), current_user)
+        db.session.commit()
+        changed = item.version != before
+        flash(f"Saved as version {item.version}." if changed else "Nothing changed.", "success")
+        return redirect(url_for("bank.show", item_id=item.id))
+    return _edit_page(form, item.deck, item)
+
+
+@bp.route("/items/<int:item_id>/versions/<int:version>/restore", methods=["POST"])
+def restore_version(item_id: int, version: int) -> ResponseReturnValue:
+    item = _item_or_404(item_id)
+    old = db.first_or_404(
+        select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == version)
+    )
+    if restore(item, old.content, current_user):
+        flash(f"Version {version} restored as version {item.version}.", "success")
+    else:
+        flash(f"Version {version} is already the current content.", "info")
+    db.session.commit()
+    return redirect(url_for("bank.show", item_id=item.id))
+
+
+@bp.route("/status", methods=["POST"])
+def set_status() -> ResponseReturnValue:
+    """Change the status of one or many items; learners only ever see published ones."""
+    form = StatusForm()
+    back = _back_to()
+    if not form.validate_on_submit() or not form.items.data:
+        flash("Tick at least one item and choose a status.", "error")
+        return redirect(back, 303)
+    status = Status(form.status.data)
+    query = select(Item).where(Item.id.in_(form.items.data))
+    if status is Status.PUBLISHED:
+        unlinked = db.session.scalars(
+            query.where(~Item.facts.any()).with_only_columns(Item.uid)
+        ).all()
+        if unlinked:
+            flash(f"Not published: {', '.join(unlinked)} — {NEEDS_FACTS}", "error")
+        query = query.where(Item.facts.any())
+    items = db.session.scalars(query).all()
+    for item in items:
+        item.status = status
+        item.updated_by = current_user
+    db.session.commit()
+    flash(f"{len(items)} item(s) set to {status.value}.", "success")
+    return redirect(back, 303)
+
+
+def _back_to() -> str:
+    """The bank page the form came from (kept within the bank), or the browser."""
+    back = request.form.get("next", "")
+    return (
+        back if back.startswith("/bank/") and not back.startswith("//") else url_for("bank.index")
+    )
+
+
+@bp.route("/export.<fmt>")
+def export(fmt: str) -> Response:
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    return Response(
+        export_text(fmt),
+        mimetype=EXPORT_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="quizapp-bank.{fmt}"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file() -> ResponseReturnValue:
+    """Upload a GIFT or YAML/JSON file; it is refused whole or stored whole, as drafts."""
+    form = ImportForm()
+    decks = db.session.scalars(select(Deck).order_by(Deck.title)).all()
+    if not decks:
+        abort(404)
+    deck = next((d for d in decks if d.slug == form.deck.data), decks[0])
+    rows = DeckRows.of(deck.id)
+    form.deck.choices = [SelectChoice(d.slug, d.title) for d in decks]
+    form.topic.choices = [SelectChoice(key, t.title) for key, t in rows.topics.items()]
+    form.source.choices = [SelectChoice(key, s.title) for key, s in rows.sources.items()]
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            text = upload.read().decode("utf-8-sig")
+            incoming = read_upload(
+                text, upload.filename or "upload", deck, Defaults(form.topic.data, form.source.data)
+            )
+        except UnicodeDecodeError:
+            problems = [f"{upload.filename}: is not UTF-8 text"]
+        except BankError as error:
+            problems = [str(problem) for problem in error.problems]
+        else:
+            report = store_import(deck, incoming, current_user)
+            db.session.commit()
+            flash(f"{report} Review them in the bank, then publish.", "success")
+            return redirect(url_for("bank.index", status="draft"))
+    status = 400 if problems or form.errors else 200
+    return render_template("bank/import.html", form=form, problems=problems), status
+
+
+@bp.route("/review")
+def review() -> str:
+    """The review queue: open flags from learners, then drafts waiting to be published."""
+    flags = db.session.scalars(open_flags()).all()
+    drafts = db.session.scalars(
+        items_query(Filters(status=Status.DRAFT.value)).limit(REVIEW_DRAFTS)
+    ).all()
+    draft_count = db.session.scalar(
+        select(func.count()).select_from(Item).where(Item.status == Status.DRAFT)
+    )
+    return render_template(
+        "bank/review.html",
+        flags=flags,
+        drafts=drafts,
+        draft_count=draft_count,
+        resolve_form=ResolveFlagForm(),
+        status_form=StatusForm(),
+    )
+
+
+@bp.route("/flags/<int:flag_id>/resolve", methods=["POST"])
+def resolve_flag(flag_id: int) -> ResponseReturnValue:
+    flag = db.get_or_404(Flag, flag_id)
+    form = ResolveFlagForm()
+    if flag.resolved_at is not None:
+        flash("That report was already resolved.", "info")
+    elif form.validate_on_submit():
+        flag.resolved_at, flag.resolved_by, flag.resolution = (
+            utcnow(),
+            current_user,
+            form.resolution.data,
+        )
+        db.session.commit()
+        flash("Report resolved.", "success")
+    else:
+        flash(" ".join(form.resolution.errors), "error")
+    return redirect(url_for("bank.review"), 303)
