@@ -8,17 +8,28 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
-from quizapp import auth, bank, errors, instructor, main, security
+from quizapp import auth, bank, classes, errors, instructor, main, quiz, security, study
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+class DatabaseInt(IntegerConverter):
+    """An ``<int:…>`` URL part that fits a database integer; a larger one is a 404,
+    not an overflow error from the database."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``QUIZAPP_*``/``DATABASE_URL``, then ``config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseInt
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure(app, config)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -36,7 +47,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     bank.init_app(app)
+    classes.init_app(app)
     main.init_app(app)
     instructor.init_app(app)
+    quiz.init_app(app)
+    study.init_app(app)
     errors.init_app(app)
     return app

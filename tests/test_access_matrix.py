@@ -6,6 +6,8 @@ so no view can ship without someone deciding who may see it.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -27,11 +29,106 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
     ("POST", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
     ("GET", "/instructor/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    # bank (issue 6): instructors only
+    ("GET", "/bank/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("GET", "/bank/new"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/new/<item_type>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/new/<item_type>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/items/<int:item_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/items/<int:item_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/items/<int:item_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/items/<int:item_id>/versions/<int:version>/restore"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/bank/status"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 303},
+    ("GET", "/bank/export.<fmt>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("GET", "/bank/import"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/import"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/review"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("POST", "/bank/flags/<int:flag_id>/resolve"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    # classes (issue 7): instructors manage their own; learners join and leave
+    ("GET", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("POST", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 400},
+    ("GET", "/classes/<int:classroom_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/code"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/joining"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/classes/join"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 403},
+    ("POST", "/classes/join"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 403},
+    ("GET", "/classes/mine"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 403},
+    ("POST", "/classes/<int:classroom_id>/leave"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 403},
     # quiz (issue 4) — keep these entries together
+    # Signed-in users take quizzes; made-up decks and attempts are nobody's (404).
+    ("GET", "/quiz/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("GET", "/quiz/history"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/quiz/<deck_slug>/quick"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("GET", "/quiz/<deck_slug>/start"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/quiz/<deck_slug>/start"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("GET", "/quiz/attempt/<int:attempt_id>"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("GET", "/quiz/attempt/<int:attempt_id>/<int:position>"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/quiz/attempt/<int:attempt_id>/<int:position>"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/quiz/attempt/<int:attempt_id>/<int:position>/flag"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/quiz/attempt/<int:attempt_id>/finish"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/quiz/attempt/<int:attempt_id>/results"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
     # study (issue 5) — keep these entries together
+    # Any signed-in user studies their own cards; made-up decks and topics are 404.
+    ("GET", "/study/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("GET", "/study/settings"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/study/settings"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 400},
+    ("GET", "/study/decks/<deck>"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("GET", "/study/decks/<deck>/topics/<topic>"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/study/decks/<deck>/review"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/study/decks/<deck>/topics/<topic>/review"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/study/decks/<deck>/undo"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/study/decks/<deck>/topics/<topic>/undo"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/study/decks/<deck>/export.apkg"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
 }
 
-EXAMPLE_ARGS = {"token": "no-such-token"}
+# A value for each URL parameter, by name; made-up ids reach the view's own 404.
+EXAMPLE_ARGS = {
+    "token": "no-such-token",
+    "item_type": "single",
+    "item_id": "999999",
+    "version": "1",
+    "fmt": "json",
+    "flag_id": "999999",
+    "classroom_id": "999999",
+    "deck_slug": "no-such-deck",
+    "attempt_id": "999999",
+    "position": "1",
+    "deck": "no-such-deck",
+    "topic": "no-such-topic",
+}
+URL_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
 def test_every_route_is_in_the_matrix(app: Flask) -> None:
@@ -58,7 +155,7 @@ def test_access(clients: dict[str, FlaskClient], method: str, rule: str, who: st
     from tests.conftest import csrf_token
 
     client = clients[who]
-    path = rule.replace("<token>", EXAMPLE_ARGS["token"])
+    path = URL_PARAMETER.sub(lambda match: EXAMPLE_ARGS[match.group(1)], rule)
     data = {"csrf_token": csrf_token(client)} if method == "POST" else None
     response = client.open(path, method=method, data=data)
     expected = MATRIX[(method, rule)][who]

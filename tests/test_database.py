@@ -108,3 +108,36 @@ def test_connections_dropped_by_the_server_are_replaced(app: Flask, database_uri
     assert response.status_code == 200
     with app.app_context():
         assert db.session.execute(text("SELECT pg_backend_pid()")).scalar() != pooled_pid
+
+
+ROWS_AT_0004 = [
+    "INSERT INTO deck (id, slug, title) VALUES (1, 'd', 'Deck')",
+    "INSERT INTO topic (id, deck_id, key, title, position) VALUES (1, 1, 't', 'Topic', 0)",
+    "INSERT INTO source (id, deck_id, key, title, seed) VALUES (1, 1, 's', 'Source', 'x.txt')",
+    "INSERT INTO fact (id, deck_id, key, topic_id, source_id, statement, quote) "
+    "VALUES (1, 1, 'f', 1, 1, 'A fact.', 'a quote')",
+    "INSERT INTO item (id, uid, deck_id, topic_id, source_id, type, status, version, prompt, "
+    "answer, accept, explanation, content_hash, origin, updated_at) VALUES (1, 'd:f:qa', 1, 1, 1, "
+    "'qa', 'published', 1, 'Q?', '\"A\"', '[]', 'A fact.', 'h', 'bank', '2026-01-01 00:00:00+00')",
+    "INSERT INTO item_fact (item_id, fact_id) VALUES (1, 1)",
+    "INSERT INTO item_version (id, item_id, version, content, created_at) "
+    "VALUES (1, 1, 1, '{}', '2026-01-01 00:00:00+00')",
+]
+
+
+def test_upgrading_keeps_existing_content_and_history(make_app) -> None:
+    """A table that a later migration rebuilds (SQLite batch mode) must not take
+    the rows that refer to it along: links and versions survive the upgrade."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="0004_study")
+        with db.engine.begin() as connection:
+            for statement in ROWS_AT_0004:
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            counts = [
+                connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("item", "item_fact", "item_version", "fact")
+            ]
+        assert counts == [1, 1, 1, 1]

@@ -1,15 +1,26 @@
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_login import current_user
 from sqlalchemy import text
 
 from quizapp.extensions import db, limiter
 from quizapp.main import bp
+from quizapp.quiz.summaries import unfinished_attempt
+from quizapp.study import services as study
 
 
 @bp.route("/")
 def home() -> str:
-    return render_template("main/home.html")
+    if not current_user.is_authenticated:
+        return render_template("main/home.html")
+    now = current_app.config["STUDY_CLOCK"]()
+    new_left = study.new_left_today(current_user.id, study.settings_for(current_user.id), now)
+    return render_template(
+        "main/home.html",
+        unfinished=unfinished_attempt(current_user.id),
+        decks=study.overview(current_user.id, now, new_left),
+    )
 
 
 @bp.route("/health")

@@ -6,24 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Enum, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.content import ItemType, Kind, Status
-from quizapp.models.base import Base, UTCDateTime, utcnow
-
-JSONType = JSON().with_variant(JSONB(), "postgresql")
-
-
-def _enum(enum_class: type) -> Enum:
-    """Store an enum by its value, as a checked string on every database."""
-    return Enum(
-        enum_class,
-        native_enum=False,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column, utcnow
+from quizapp.models.user import User
 
 
 class Deck(Base):
@@ -104,15 +92,18 @@ class Item(Base):
     counts content changes, and each one is kept in ``ItemVersion``."""
 
     __tablename__ = "item"
-    __table_args__ = (Index("ix_item_deck_status_type", "deck_id", "status", "type"),)
+    __table_args__ = (
+        Index("ix_item_deck_status_type", "deck_id", "status", "type"),
+        Index("ix_item_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
-    type: Mapped[ItemType] = mapped_column(_enum(ItemType))
-    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT)
+    type: Mapped[ItemType] = mapped_column(enum_column(ItemType))
+    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
     version: Mapped[int] = mapped_column(default=1)
     prompt: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str] | None] = mapped_column(JSONType)
@@ -125,11 +116,16 @@ class Item(Base):
     # items written in the web app are left alone by a bank load.
     origin: Mapped[str] = mapped_column(String(10), default="bank")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # None when the last change came from the bank files rather than a person.
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     deck: Mapped[Deck] = relationship()
     topic: Mapped[Topic] = relationship()
     source: Mapped[Source] = relationship()
     facts: Mapped[list[Fact]] = relationship(secondary=item_fact, order_by=Fact.key)
+    updated_by: Mapped[User | None] = relationship()
 
     @property
     def kind(self) -> Kind:
@@ -147,3 +143,9 @@ class ItemVersion(Base):
     version: Mapped[int]
     content: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+    item: Mapped[Item] = relationship()
+    created_by: Mapped[User | None] = relationship()

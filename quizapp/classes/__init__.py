@@ -1,0 +1,16 @@
+"""Classes: instructors create them and share a join code; learners join and leave."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from quizapp.classes.services import display_code
+
+bp = Blueprint("classes", __name__, url_prefix="/classes")
+
+
+def init_app(app: Flask) -> None:
+    from quizapp.classes import routes  # noqa: F401
+
+    app.register_blueprint(bp)
+    app.jinja_env.filters["join_code"] = display_code

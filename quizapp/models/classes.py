@@ -1,0 +1,47 @@
+"""Classes: an instructor's group of learners, joined with a code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.models.base import Base, UTCDateTime, utcnow
+from quizapp.models.user import User
+
+
+class Classroom(Base):
+    __tablename__ = "classroom"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    # Stored without the dashes people see; unique so a code names one class.
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    joining_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    instructor: Mapped[User] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="classroom", cascade="all, delete-orphan"
+    )
+
+
+class Enrolment(Base):
+    """A learner's membership of a class; the primary key makes joining twice a no-op."""
+
+    __tablename__ = "enrolment"
+
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="enrolments")
+    learner: Mapped[User] = relationship()
