@@ -63,8 +63,12 @@ def _add_headers(response: Response) -> Response:
 
 
 def _refuse_nul_bytes() -> None:
-    """No text a person types holds a NUL byte, and PostgreSQL refuses to store one."""
-    if any("\x00" in value for values in request.form.listvalues() for value in values):
+    """No text a person types holds a NUL byte, and PostgreSQL refuses to store or
+    even compare one: refuse it wherever request text comes from."""
+    texts = [request.path]
+    for source in (request.args, request.form):
+        texts += [value for _, values in source.lists() for value in values]
+    if any("\x00" in text for text in texts):
         abort(400)
 
 

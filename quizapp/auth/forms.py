@@ -59,7 +59,10 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     display_name = StringField(
         "Your name",
         filters=[strip],
-        description="Shown to the instructors of classes you join. A first name is enough.",
+        description=(
+            "Shown, with your email address, to the instructors of classes you join. "
+            "A first name is enough."
+        ),
         validators=[DataRequired(), Length(max=80)],
     )
     email = EmailField(

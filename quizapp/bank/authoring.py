@@ -6,6 +6,7 @@ the file import refuse the same things with the same words.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,41 +118,65 @@ def _check_length(add: Any, name: str, text: str, limit: int, required: bool = T
 
 
 def _type_problems(draft: ItemDraft) -> list[tuple[str, str]]:
+    """The rules of the item's type; any answer shape a file may hold is judged,
+    never assumed, so an import cannot store an answer no learner could match."""
     kind = draft.type
     if kind in (ItemType.SINGLE, ItemType.MULTIPLE):
         return _choice_problems(draft)
     if kind is ItemType.NUMERIC:
-        tolerance = (draft.answer or {}).get("tolerance")
+        return _numeric_problems(draft.answer)
+    if kind is ItemType.TRUEFALSE:
         return (
-            [("tolerance", "The tolerance cannot be negative.")]
-            if tolerance and tolerance < 0
-            else []
+            []
+            if isinstance(draft.answer, bool)
+            else [("truth", "Say whether the statement is true or false.")]
         )
-    if kind is ItemType.CLOZE:
-        problem = cloze_problem(draft.prompt)
-        if problem:
-            example = "mark each hidden part with double braces, e.g. {{4.0 × 10⁹/L}}"
-            return [("prompt", f"The text {problem}: {example}.")]
-        return []
-    if kind in (ItemType.QA, ItemType.FILLIN):
-        answer = str(draft.answer or "")
-        found = [] if answer.strip() else [("answer", "This field is required.")]
-        if len(answer) > MAX_ANSWER:
-            found.append(("answer", f"Keep this under {MAX_ANSWER} characters."))
-        seen = {answer.strip()}
-        for alternative in draft.accept:
-            if alternative.strip() in seen:
-                found.append(("accept", f"'{alternative}' is listed twice (or equals the answer)."))
-            seen.add(alternative.strip())
-        return found
-    return []
+    found = _text_answer_problems(draft) if kind in (ItemType.QA, ItemType.FILLIN) else []
+    if kind is ItemType.CLOZE and (problem := cloze_problem(draft.prompt)):
+        example = "mark each hidden part with double braces, e.g. {{4.0 × 10⁹/L}}"
+        found.append(("prompt", f"The text {problem}: {example}."))
+    return found
+
+
+def _text_answer_problems(draft: ItemDraft) -> list[tuple[str, str]]:
+    if not isinstance(draft.answer, str) or not draft.answer.strip():
+        return [("answer", "This field is required.")]
+    found = []
+    if len(draft.answer) > MAX_ANSWER:
+        found.append(("answer", f"Keep this under {MAX_ANSWER} characters."))
+    seen = {draft.answer.strip()}
+    for alternative in draft.accept:
+        if alternative.strip() in seen:
+            found.append(("accept", f"'{alternative}' is listed twice (or equals the answer)."))
+        seen.add(alternative.strip())
+    return found
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, or None (text, NaN and infinity are not answers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _numeric_problems(answer: Any) -> list[tuple[str, str]]:
+    if not isinstance(answer, dict):
+        return [("value", "Give the correct value as a number.")]
+    found = []
+    if _number(answer.get("value")) is None:
+        found.append(("value", "Give the correct value as a finite number."))
+    tolerance = _number(answer.get("tolerance", 0))
+    if tolerance is None or tolerance < 0:
+        found.append(("tolerance", "The tolerance must be a number, zero or more."))
+    if not isinstance(answer.get("unit", ""), str) or len(answer.get("unit", "")) > MAX_OPTION:
+        found.append(("unit", f"The unit must be text under {MAX_OPTION} characters."))
+    return found
 
 
 def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
     options = draft.options or []
-    right = (
-        draft.answer if isinstance(draft.answer, list) else [draft.answer] if draft.answer else []
-    )
+    answer = draft.answer
+    right = answer if isinstance(answer, list) else [answer] if answer else []
     found: list[tuple[str, str]] = []
     if len(options) < 2:
         found.append(("options", "Give at least two options."))
@@ -164,9 +189,12 @@ def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
         seen.add(normalise(option))
         if len(option) > MAX_OPTION:
             found.append(("options", f"Keep each option under {MAX_OPTION} characters."))
-    if draft.type is ItemType.SINGLE and len(right) != 1:
+    for choice in right:
+        if choice not in options:
+            found.append(("options", f"The correct answer '{choice}' is not one of the options."))
+    if draft.type is ItemType.SINGLE and (len(right) != 1 or not isinstance(answer, str)):
         found.append(("options", f"Mark exactly one option as correct (now {len(right)})."))
-    if draft.type is ItemType.MULTIPLE and not right:
+    if draft.type is ItemType.MULTIPLE and (not right or not isinstance(answer, list)):
         found.append(("options", "Mark at least one option as correct."))
     return found
 

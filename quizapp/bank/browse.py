@@ -11,6 +11,7 @@ from quizapp.content import ItemType, Status
 from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,19 @@ class Filters:
     status: str = ""
     source: str = ""
     flagged: bool = False
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query-string arguments, for links to other pages of the list."""
+        values = {
+            "q": self.text,
+            "deck": self.deck,
+            "topic": self.topic,
+            "type": self.type,
+            "status": self.status,
+            "source": self.source,
+            "flagged": "1" if self.flagged else "",
+        }
+        return {key: value for key, value in values.items() if value}
 
     @classmethod
     def from_args(cls, args: dict[str, str]) -> Filters:
@@ -74,3 +88,11 @@ def open_flags() -> Select[tuple[Flag]]:
         )
         .order_by(Flag.created_at)
     )
+
+
+def page_number(value: str | None) -> int:
+    """The page asked for, within 1..MAX_PAGE whatever the query string says."""
+    try:
+        return min(max(int(value or 1), 1), MAX_PAGE)
+    except ValueError:
+        return 1

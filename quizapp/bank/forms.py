@@ -15,6 +15,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -24,11 +25,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import FloatField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from quizapp.bank.authoring import MAX_OPTIONS, ItemDraft, problems
 from quizapp.bank.services import DeckRows
 from quizapp.content import ItemType, Status
+
+MAX_BULK = 500  # items changed by one bulk action
+MAX_ID = 2**31 - 1
 
 
 def _lines(text: str | None) -> list[str]:
@@ -66,6 +71,8 @@ class ItemForm(FlaskForm):
     explanation = TextAreaField(
         "Explanation", description="Shown after the answer. Leave empty to use the linked facts."
     )
+    # The version the form was opened on: saving over a newer one is a conflict.
+    base_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     save = SubmitField("Save")
     preview = SubmitField("Preview")
 
@@ -195,6 +202,10 @@ class StatusForm(FlaskForm):
     )
     items = SelectMultipleField("Items", coerce=int, validate_choice=False)
     submit = SubmitField("Apply")
+
+    def validate_items(self, field: SelectMultipleField) -> None:
+        if len(field.data or []) > MAX_BULK or any(not 0 < i <= MAX_ID for i in field.data or []):
+            raise ValidationError(f"Choose between 1 and {MAX_BULK} items of this bank.")
 
 
 class ResolveFlagForm(FlaskForm):

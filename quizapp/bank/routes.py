@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from quizapp.bank import bp
 from quizapp.bank.authoring import NEEDS_FACTS, ItemDraft, restore, save
-from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags
+from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags, page_number
 from quizapp.bank.forms import ImportForm, ItemForm, ResolveFlagForm, StatusForm
 from quizapp.bank.services import DeckRows
 from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
@@ -39,7 +40,13 @@ def _deck_or_404(slug: str | None) -> Deck:
 @bp.route("/")
 def index() -> str:
     filters = Filters.from_args(request.args.to_dict())
-    page = db.paginate(items_query(filters), per_page=PAGE_SIZE, error_out=False, count=True)
+    page = db.paginate(
+        items_query(filters),
+        page=page_number(request.args.get("page")),
+        per_page=PAGE_SIZE,
+        error_out=False,
+        count=True,
+    )
     return render_template(
         "bank/index.html",
         page=page,
@@ -52,7 +59,7 @@ def index() -> str:
             select(Source.key, Source.title).distinct().order_by(Source.title)
         ).all(),
         status_form=StatusForm(),
-        page_args={key: value for key, value in request.args.items() if key != "page"},
+        page_args=filters.query_args(),
     )
 
 
@@ -62,10 +69,23 @@ def choose_type() -> str:
     return render_template("bank/new.html", deck=deck, types=list(ItemType))
 
 
-def _edit_page(form: ItemForm, deck: Deck, item: Item | None) -> ResponseReturnValue:
-    """The form page; with a preview of the item as a learner sees it when asked."""
+def _edit_page(
+    form: ItemForm, deck: Deck, item: Item | None, conflict: str | None = None
+) -> ResponseReturnValue:
+    """The form page, with a preview of the item as a learner sees it when asked, or
+    (409) the instructor's unsaved text kept in the form when someone saved first."""
     preview = form.draft().content() if form.preview.data and form.validate() else None
-    return render_template("bank/edit.html", form=form, deck=deck, item=item, preview=preview)
+    page = render_template(
+        "bank/edit.html", form=form, deck=deck, item=item, preview=preview, conflict=conflict
+    )
+    return page, 409 if conflict else 200
+
+
+def _conflict(item: Item) -> str:
+    return (
+        f"Someone saved this item (now version {item.version}) after you opened it. "
+        "Your text is kept below: compare it with the current version, then save again."
+    )
 
 
 @bp.route("/new/<item_type>", methods=["GET", "POST"])
@@ -113,10 +133,17 @@ def edit(item_id: int) -> ResponseReturnValue:
     form = ItemForm(item.type, DeckRows.of(item.deck_id))
     if request.method == "GET":
         form.fill(ItemDraft.from_content(current))
+        form.base_version.data = item.version
     elif form.save.data and form.validate_on_submit():
         before = item.version
+        if form.base_version.data != before:
+            return _edit_page(form, item.deck, item, conflict=_conflict(item))
         save(item.deck, item, form.draft(), current_user)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # another save took this version number a moment ago
+            db.session.rollback()
+            return _edit_page(form, item.deck, item, conflict=_conflict(_item_or_404(item_id)))
         changed = item.version != before
         flash(f"Saved as version {item.version}." if changed else "Nothing changed.", "success")
         return redirect(url_for("bank.show", item_id=item.id))
@@ -129,11 +156,16 @@ def restore_version(item_id: int, version: int) -> ResponseReturnValue:
     old = db.first_or_404(
         select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == version)
     )
-    if restore(item, old.content, current_user):
+    restored = restore(item, old.content, current_user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        abort(409, description="Someone saved this item at the same moment. Reload and try again.")
+    if restored:
         flash(f"Version {version} restored as version {item.version}.", "success")
     else:
         flash(f"Version {version} is already the current content.", "info")
-    db.session.commit()
     return redirect(url_for("bank.show", item_id=item.id))
 
 
@@ -239,16 +271,19 @@ def review() -> str:
 def resolve_flag(flag_id: int) -> ResponseReturnValue:
     flag = db.get_or_404(Flag, flag_id)
     form = ResolveFlagForm()
-    if flag.resolved_at is not None:
-        flash("That report was already resolved.", "info")
-    elif form.validate_on_submit():
-        flag.resolved_at, flag.resolved_by, flag.resolution = (
-            utcnow(),
-            current_user,
-            form.resolution.data,
+    if not form.validate_on_submit():
+        flash(" ".join(form.resolution.errors), "error")
+        return redirect(url_for("bank.review"), 303)
+    resolved = db.session.execute(  # only the first of two instructors resolving at once
+        update(Flag)
+        .where(Flag.id == flag.id, Flag.resolved_at.is_(None))
+        .values(
+            resolved_at=utcnow(), resolved_by_id=current_user.id, resolution=form.resolution.data
         )
-        db.session.commit()
+    )
+    db.session.commit()
+    if resolved.rowcount:
         flash("Report resolved.", "success")
     else:
-        flash(" ".join(form.resolution.errors), "error")
+        flash("That report was already resolved.", "info")
     return redirect(url_for("bank.review"), 303)

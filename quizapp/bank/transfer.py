@@ -28,6 +28,7 @@ from quizapp.models import Deck, Item, User
 EXPORT_FORMATS = {"json": "application/json", "yaml": "application/yaml", "gift": "text/plain"}
 GIFT_SUFFIXES = (".gift", ".txt")
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_UID = 200  # Item.uid's column length
 
 
 def export_text(fmt: str) -> str:
@@ -66,6 +67,8 @@ class ImportReport:
 def read_upload(text: str, filename: str, deck: Deck, defaults: Defaults) -> list[Incoming]:
     """The file's items checked against the deck; raises BankError with every problem."""
     rows = DeckRows.of(deck.id)
+    if "\x00" in text:
+        raise BankError([Problem(filename, None, "holds a NUL byte: it is not a text file")])
     if filename.lower().endswith(GIFT_SUFFIXES):
         incoming = [_from_gift(question, deck, defaults) for question in parse_gift(text, filename)]
     elif filename.lower().endswith(YAML_SUFFIXES):
@@ -79,6 +82,11 @@ def read_upload(text: str, filename: str, deck: Deck, defaults: Defaults) -> lis
         for entry in incoming
         for messages in problems(entry.draft, rows, require_facts=False).values()
         for message in messages
+    ]
+    found += [
+        Problem(filename, entry.line, f"the id is longer than {MAX_UID} characters")
+        for entry in incoming
+        if entry.uid and len(entry.uid) > MAX_UID
     ]
     if not incoming:
         found.append(Problem(filename, None, "holds no items"))

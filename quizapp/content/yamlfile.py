@@ -44,6 +44,16 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.repeated: list[tuple[int, str]] = []
 
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Refuse ``*alias`` references: a bank never needs them, and nested ones
+        let a few kilobytes expand into gigabytes."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
 
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1

@@ -41,7 +41,9 @@ def _render(status: int, detail: str | None = None) -> tuple[str, int]:
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
-    return _render(error.code or 500)
+    """The page for the status; a view's own ``abort(code, description=…)`` is shown too."""
+    custom = error.description if error.description != type(error).description else None
+    return _render(error.code or 500, custom)
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:

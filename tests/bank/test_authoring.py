@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -130,15 +132,23 @@ def make_item(app: Flask, client: FlaskClient, **fields: object) -> int:
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
+BASE_VERSION = re.compile(r'id="base_version" name="base_version" type="hidden" value="(\d+)"')
+
+
+def edit(client: FlaskClient, item_id: int, **fields: object):
+    """Open the item's edit page and send it back changed, as an instructor does."""
+    page = client.get(f"/bank/items/{item_id}/edit").get_data(as_text=True)
+    base = BASE_VERSION.search(page)
+    assert base, "the edit form carries no base version"
+    data = item_form("fillin", **fields) | {"base_version": base.group(1)}
+    return post_form(client, f"/bank/items/{item_id}/edit", data)
+
+
 def test_every_save_is_a_version_and_an_old_one_can_be_restored(
     app: Flask, bank, instructor_client: FlaskClient
 ) -> None:
     item_id = make_item(app, instructor_client)
-    post_form(
-        instructor_client,
-        f"/bank/items/{item_id}/edit",
-        item_form("fillin", prompt="Edited wording?"),
-    )
+    edit(instructor_client, item_id, prompt="Edited wording?")
     with app.app_context():
         item = db.session.get(Item, item_id)
         assert (item.version, item.prompt) == (2, "Edited wording?")
@@ -161,8 +171,7 @@ def test_saving_unchanged_content_makes_no_version(
     app: Flask, bank, instructor_client: FlaskClient
 ) -> None:
     item_id = make_item(app, instructor_client)
-    response = post_form(instructor_client, f"/bank/items/{item_id}/edit", item_form("fillin"))
-    assert response.status_code == 302
+    assert edit(instructor_client, item_id).status_code == 302
     with app.app_context():
         assert db.session.get(Item, item_id).version == 1
 
@@ -175,12 +184,7 @@ def test_editing_a_bank_item_keeps_it_out_of_later_bank_loads(
     with app.app_context():
         item = db.session.scalar(select(Item).where(Item.uid == "leukopenia:mild-threshold:fillin"))
         item_id = item.id
-    assert instructor_client.get(f"/bank/items/{item_id}/edit").status_code == 200
-    post_form(
-        instructor_client,
-        f"/bank/items/{item_id}/edit",
-        item_form("fillin", prompt="Reworded by a teacher?"),
-    )
+    assert edit(instructor_client, item_id, prompt="Reworded by a teacher?").status_code == 302
     with app.app_context():
         store(bank)
         db.session.commit()
@@ -224,3 +228,42 @@ def test_instructor_text_is_shown_escaped(app: Flask, bank, instructor_client: F
         assert "<script>alert" not in page
         assert "<img src=x" not in page
         assert "&lt;script&gt;" in page
+
+
+def test_saving_over_a_newer_version_is_a_409_that_keeps_the_text(
+    app: Flask, bank, instructor_client: FlaskClient
+) -> None:
+    item_id = make_item(app, instructor_client)
+    stale = instructor_client.get(f"/bank/items/{item_id}/edit").get_data(as_text=True)
+    assert edit(instructor_client, item_id, prompt="Saved first?").status_code == 302
+    late = item_form("fillin", prompt="My careful rewording?") | {
+        "base_version": BASE_VERSION.search(stale).group(1)
+    }
+    response = post_form(instructor_client, f"/bank/items/{item_id}/edit", late)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Someone saved this item (now version 2)" in html
+    assert "My careful rewording?" in html
+    with app.app_context():
+        assert db.session.get(Item, item_id).prompt == "Saved first?"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_a_numeric_answer_must_be_a_finite_number(
+    app: Flask, bank, instructor_client: FlaskClient, value: str
+) -> None:
+    response = post_form(instructor_client, "/bank/new/numeric", item_form("numeric", value=value))
+    assert response.status_code == 200
+    assert "Give the correct value as a finite number." in response.get_data(as_text=True)
+
+
+def test_hostile_query_strings_and_ids_get_no_500(bank, instructor_client: FlaskClient) -> None:
+    assert (
+        instructor_client.get("/bank/?endpoint=x&_external=1&page=10" + "0" * 30).status_code == 200
+    )
+    assert instructor_client.get("/bank/?q=%00").status_code == 400
+    assert instructor_client.get("/bank/items/" + "9" * 30).status_code == 404
+    response = post_form(
+        instructor_client, "/bank/status", {"status": "published", "items": ["9" * 30]}
+    )
+    assert response.status_code == 303

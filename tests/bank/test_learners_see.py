@@ -13,7 +13,7 @@ from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Item, User
 from quizapp.quiz import services as quiz
-from tests.bank.test_authoring import item_form, make_item
+from tests.bank.test_authoring import edit, make_item
 from tests.conftest import post_form
 from tests.quiz.conftest import Quizzes
 
@@ -48,8 +48,7 @@ def test_an_edit_never_changes_a_past_score(
 
     with app.app_context():
         uid = db.session.get(Item, fillin[0]).uid
-    fields = item_form("fillin", answer="A completely different answer", accept="")
-    response = post_form(instructor_client, f"/bank/items/{fillin[0]}/edit", fields)
+    response = edit(instructor_client, fillin[0], answer="A completely different answer", accept="")
     assert response.status_code == 302, uid
     with app.app_context():
         assert db.session.scalar(select(Item.version).where(Item.id == fillin[0])) == 2

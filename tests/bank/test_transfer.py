@@ -189,3 +189,29 @@ def test_exports_download_as_files(bank, instructor_client: FlaskClient) -> None
     assert gift.headers["Content-Disposition"] == 'attachment; filename="quizapp-bank.gift"'
     assert "::leukopenia\\:mild-threshold\\:numeric::" in gift.get_data(as_text=True)
     assert instructor_client.get("/bank/export.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("type: numeric\n    prompt: How many?\n    answer: four", "Give the correct value as a number."),
+        ("type: numeric\n    prompt: How many?\n    answer: {value: abc}", "finite number"),
+        (
+            "type: multiple\n    prompt: Pick\n    options: [a, b, c]\n    answer: [a, x]",
+            "The correct answer 'x' is not one of the options.",
+        ),
+        ("type: truefalse\n    prompt: Is it?\n    answer: maybe", "true or false"),
+        (f"id: leukopenia:{'x' * 200}\n    type: qa\n    prompt: Q?\n    answer: A", "longer than 200"),
+        ("type: qa\n    prompt: &p Q?\n    answer: *p", "aliases (*name) are not allowed"),
+    ],
+)
+def test_an_import_with_a_malformed_answer_is_refused(
+    app: Flask, bank, runner: FlaskCliRunner, tmp_path: Path, entry: str, reason: str
+) -> None:
+    state = bank_state(app)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"items:\n  - {entry}\n", encoding="utf-8")
+    result = runner.invoke(args=["bank", "import", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert reason in result.output
+    assert bank_state(app) == state

@@ -12,8 +12,8 @@ from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Attempt, Response, User
 from quizapp.quiz import services
-from tests._requirements import missing
-from tests.conftest import CSRF_INPUT, Accounts, on_postgres
+from tests._requirements import postgres_only
+from tests.conftest import CSRF_INPUT, Accounts
 from tests.quiz.conftest import Quizzes, question_url
 
 
@@ -43,8 +43,7 @@ def test_the_database_refuses_an_answer_stored_meanwhile_by_another_tab(
 def test_two_tabs_submitting_at_the_same_moment_store_one_response(
     app: Flask, accounts: Accounts, learner: User, quizzes: Quizzes
 ) -> None:
-    if not on_postgres():
-        missing("needs PostgreSQL: set TEST_DATABASE_URL")
+    postgres_only()
     attempt_id = quizzes.start(learner, quizzes.items(ItemType.SINGLE, 2))
     asked = quizzes.asked(attempt_id, 1)
     url = question_url(attempt_id, 1)

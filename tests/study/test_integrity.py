@@ -14,8 +14,7 @@ from sqlalchemy import text
 from quizapp.extensions import db
 from quizapp.study import services
 from quizapp.study.services import Outcome
-from tests._requirements import missing
-from tests.conftest import on_postgres
+from tests._requirements import postgres_only
 from tests.study.conftest import START, Learner
 from tests.study.pages import StudyPage
 
@@ -149,8 +148,7 @@ def _at_once(app: Flask, first: Callable[[], object], second: Callable[[], objec
 
 @pytest.fixture
 def postgres() -> None:
-    if not on_postgres():
-        missing("needs PostgreSQL: set TEST_DATABASE_URL")
+    postgres_only()
 
 
 @pytest.mark.postgres

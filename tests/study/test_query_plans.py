@@ -22,8 +22,7 @@ from quizapp.extensions import db
 from quizapp.models import CardState, Item, ReviewLog, User
 from quizapp.study import services
 from quizapp.study.services import CARD_TYPES
-from tests._requirements import missing
-from tests.conftest import on_postgres
+from tests._requirements import postgres_only
 from tests.study.conftest import START, Learner
 
 LEARNERS = 50
@@ -36,8 +35,7 @@ DATA_STATEMENTS = {"SELECT", "UPDATE", "DELETE", "INSERT"}
 def history(app: Flask, bank, student: Learner) -> None:
     """Other learners who studied every card of the bank for months, and our learner
     with the same history: the tables are large, one learner's share is small."""
-    if not on_postgres():
-        missing("needs PostgreSQL: set TEST_DATABASE_URL")
+    postgres_only()
     with app.app_context():
         cards = db.session.scalars(select(Item.id).where(Item.type.in_(CARD_TYPES))).all()
         others = db.session.scalars(
