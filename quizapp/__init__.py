@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from quizapp import auth, bank, classes, errors, instructor, main, quiz, security, study
+from quizapp import auth, bank, classes, errors, instructor, main, progress, quiz, security, study
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
 
@@ -52,5 +52,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instructor.init_app(app)
     quiz.init_app(app)
     study.init_app(app)
+    progress.init_app(app)
     errors.init_app(app)
     return app

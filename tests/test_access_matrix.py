@@ -58,6 +58,27 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/classes/join"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 403},
     ("GET", "/classes/mine"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 403},
     ("POST", "/classes/<int:classroom_id>/leave"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 403},
+    # class analytics: the instructor's own classes only (made-up ids are 404)
+    ("GET", "/classes/<int:classroom_id>/learners/<int:learner_id>"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/classes/<int:classroom_id>/items"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/classes/<int:classroom_id>/roster.csv"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/classes/<int:classroom_id>/items.csv"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/classes/items/all"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("GET", "/classes/items/all.csv"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    # progress (issue 7): any signed-in user sees their own; no learner id in the URL
+    ("GET", "/progress/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
     # quiz (issue 4) — keep these entries together
     # Signed-in users take quizzes; made-up decks and attempts are nobody's (404).
     ("GET", "/quiz/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
@@ -122,6 +143,7 @@ EXAMPLE_ARGS = {
     "fmt": "json",
     "flag_id": "999999",
     "classroom_id": "999999",
+    "learner_id": "999999",
     "deck_slug": "no-such-deck",
     "attempt_id": "999999",
     "position": "1",

@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['instructor_id'], ['user_account.id'], name=op.f('fk_classroom_instructor_id_user_account'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_classroom')),
+    sa.UniqueConstraint('instructor_id', 'name', name=op.f('uq_classroom_instructor_id_name')),
     sa.UniqueConstraint('join_code', name=op.f('uq_classroom_join_code'))
     )
     with op.batch_alter_table('classroom', schema=None) as batch_op:

@@ -10,7 +10,7 @@ bp = Blueprint("classes", __name__, url_prefix="/classes")
 
 
 def init_app(app: Flask) -> None:
-    from quizapp.classes import routes  # noqa: F401
+    from quizapp.classes import cli, routes  # noqa: F401  (views; `quizapp export progress`)
 
     app.register_blueprint(bp)
     app.jinja_env.filters["join_code"] = display_code

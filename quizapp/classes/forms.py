@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from quizapp.auth.forms import strip
+from quizapp.extensions import db
+from quizapp.models import Classroom
 
 
 class ClassroomForm(FlaskForm):
@@ -15,6 +19,13 @@ class ClassroomForm(FlaskForm):
         validators=[DataRequired(), Length(max=120)],
     )
     submit = SubmitField("Create class")
+
+    def validate_name(self, field: StringField) -> None:
+        taken = select(Classroom.id).where(
+            Classroom.instructor_id == current_user.id, Classroom.name == field.data
+        )
+        if db.session.scalar(taken) is not None:
+            raise ValidationError("You already have a class with this name.")
 
 
 class JoinForm(FlaskForm):

@@ -36,6 +36,14 @@ def create_classroom(name: str, instructor: User) -> Classroom:
     return classroom
 
 
+def classroom_named(name: str, instructor: User) -> Classroom:
+    return db.session.scalars(
+        select(Classroom).where(
+            Classroom.instructor_id == instructor.id, Classroom.name == name.strip()
+        )
+    ).one()
+
+
 def regenerate_code(classroom: Classroom) -> None:
     """A new code; the old one stops working at once (members stay)."""
     classroom.join_code = new_join_code()

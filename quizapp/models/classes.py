@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.models.base import Base, UTCDateTime, utcnow
@@ -13,6 +13,8 @@ from quizapp.models.user import User
 
 class Classroom(Base):
     __tablename__ = "classroom"
+    # One name per instructor: also what makes a double-clicked "Create" make one class.
+    __table_args__ = (UniqueConstraint("instructor_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

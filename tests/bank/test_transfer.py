@@ -194,14 +194,20 @@ def test_exports_download_as_files(bank, instructor_client: FlaskClient) -> None
 @pytest.mark.parametrize(
     ("entry", "reason"),
     [
-        ("type: numeric\n    prompt: How many?\n    answer: four", "Give the correct value as a number."),
+        (
+            "type: numeric\n    prompt: How many?\n    answer: four",
+            "Give the correct value as a number.",
+        ),
         ("type: numeric\n    prompt: How many?\n    answer: {value: abc}", "finite number"),
         (
             "type: multiple\n    prompt: Pick\n    options: [a, b, c]\n    answer: [a, x]",
             "The correct answer 'x' is not one of the options.",
         ),
         ("type: truefalse\n    prompt: Is it?\n    answer: maybe", "true or false"),
-        (f"id: leukopenia:{'x' * 200}\n    type: qa\n    prompt: Q?\n    answer: A", "longer than 200"),
+        (
+            f"id: leukopenia:{'x' * 200}\n    type: qa\n    prompt: Q?\n    answer: A",
+            "longer than 200",
+        ),
         ("type: qa\n    prompt: &p Q?\n    answer: *p", "aliases (*name) are not allowed"),
     ],
 )

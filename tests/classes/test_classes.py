@@ -60,10 +60,11 @@ def test_wrong_regenerated_and_closed_codes_are_refused_alike(
     ).group(1)
     assert new_code != old_code
 
-    post_form(instructor_client, f"/classes/{classroom_id}/joining", {})
+    for _ in range(2):  # a double click on "Close joining" leaves it closed
+        post_form(instructor_client, f"/classes/{classroom_id}/joining", {"open": "0"})
     closed = post_form(learner_client, "/classes/join", {"code": new_code})
     assert closed.status_code == 400 and message in closed.get_data(as_text=True)
-    post_form(instructor_client, f"/classes/{classroom_id}/joining", {})
+    post_form(instructor_client, f"/classes/{classroom_id}/joining", {"open": "1"})
     assert post_form(learner_client, "/classes/join", {"code": new_code}).status_code == 302
     assert members(app, classroom_id) == 1
 
@@ -107,3 +108,15 @@ def test_joining_is_rate_limited(learner_client: FlaskClient) -> None:
         for n in range(11)
     ]
     assert statuses[-1] == 429
+
+
+def test_a_double_clicked_create_makes_one_class(
+    app: Flask, instructor_client: FlaskClient
+) -> None:
+    first = post_form(instructor_client, "/classes/", {"name": "Evening cohort"})
+    again = post_form(instructor_client, "/classes/", {"name": "Evening cohort"})
+    assert first.status_code == 302
+    assert again.status_code == 400
+    assert "You already have a class with this name." in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Classroom)) == 1

@@ -1,0 +1,306 @@
+"""What the progress dashboard shows, counted in SQL for one learner.
+
+A fixed handful of grouped queries, whatever the learner's history: each reads
+one learner's rows through an index (``review_log (user_id, reviewed_at)``,
+``card_state (user_id, due)``, ``attempt (learner_id, started_at)``) over a
+bounded window, and returns at most a row per topic, per day or per quiz shown.
+Days are the learner's own, from midnight to midnight in their time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy.orm import contains_eager
+
+from quizapp.content import Status
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptQuestion,
+    CardState,
+    Deck,
+    Item,
+    Response,
+    ReviewLog,
+    Topic,
+)
+from quizapp.progress.days import Days, local_date, streak
+from quizapp.progress.mastery import TopicMastery, topic_mastery
+from quizapp.quiz.grading import QUESTION_TYPES
+from quizapp.study.services import CARD_TYPES, settings_for
+
+FORECAST_DAYS = 30  # today and the 29 days after it
+REVIEW_DAYS = 30  # today and the 29 days before it
+STREAK_DAYS = 366  # how far back a streak is counted
+SCORES = 30  # the latest finished quizzes drawn
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: Topic
+    mastery: TopicMastery | None  # None: no quiz answer or review in the mastery window
+    cards: int  # published flashcards
+    questions: int  # published quiz questions
+    studied: int  # of the cards, those the learner has rated at least once
+    due_today: int  # of those, due before the learner's midnight (overdue ones too)
+
+
+@dataclass(frozen=True)
+class DeckProgress:
+    deck: Deck
+    topics: list[TopicProgress]
+    mastery: TopicMastery | None  # the topics' numbers added up
+    forecast: list[DayCount]  # cards due on each of the next days, today first
+
+    @property
+    def cards(self) -> int:
+        return sum(topic.cards for topic in self.topics)
+
+    @property
+    def questions(self) -> int:
+        return sum(topic.questions for topic in self.topics)
+
+    @property
+    def studied(self) -> int:
+        return sum(topic.studied for topic in self.topics)
+
+    @property
+    def due_today(self) -> int:
+        return sum(topic.due_today for topic in self.topics)
+
+    @property
+    def due_in_forecast(self) -> int:
+        return sum(day.count for day in self.forecast)
+
+
+@dataclass(frozen=True)
+class QuizScore:
+    attempt_id: int
+    deck: str
+    finished_at: datetime
+    percent: float
+
+
+@dataclass(frozen=True)
+class Streak:
+    days: int
+    today_active: bool
+    capped: bool  # as long as the window: the streak may be longer still
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    zone: ZoneInfo
+    today: date
+    decks: list[DeckProgress]
+    reviews: list[DayCount]  # reviews on each of the last days, oldest first
+    streak: Streak
+    scores: list[QuizScore]  # the latest finished quizzes, oldest first
+
+    @property
+    def due_today(self) -> int:
+        return sum(deck.due_today for deck in self.decks)
+
+    @property
+    def reviews_total(self) -> int:
+        return sum(day.count for day in self.reviews)
+
+    @property
+    def studied(self) -> int:
+        return sum(deck.studied for deck in self.decks)
+
+    @property
+    def started(self) -> bool:
+        """Whether the learner has done anything the dashboard can show."""
+        return bool(
+            self.streak.days
+            or self.scores
+            or self.studied
+            or any(deck.mastery for deck in self.decks)
+        )
+
+
+def dashboard(user_id: int, now: datetime) -> Dashboard:
+    """Everything the progress page shows for the learner at ``now``."""
+    zone = settings_for(user_id).zone
+    today = local_date(now, zone)
+    forecast = Days.starting(today, FORECAST_DAYS, zone)
+    topics = _topics()
+    masteries = {row.topic_id: row for row in topic_mastery([user_id], now)}
+    items = _item_counts(user_id, forecast.bounds[1])
+    due = _forecast(user_id, forecast)
+    decks = []
+    for deck, deck_topics in groupby(topics, key=lambda topic: topic.deck):
+        rows = [
+            TopicProgress(topic, masteries.get(topic.id), *items.get(topic.id, (0, 0, 0, 0)))
+            for topic in deck_topics
+        ]
+        rows = [row for row in rows if row.cards or row.questions or row.mastery or row.studied]
+        if rows:
+            decks.append(
+                DeckProgress(
+                    deck,
+                    rows,
+                    combined(user_id, [row.mastery for row in rows if row.mastery]),
+                    _day_counts(forecast, due.get(deck.id, {})),
+                )
+            )
+    return Dashboard(
+        zone=zone,
+        today=today,
+        decks=decks,
+        reviews=_reviews_per_day(user_id, Days.ending(today, REVIEW_DAYS, zone)),
+        streak=_streak(user_id, today, zone),
+        scores=_scores(user_id),
+    )
+
+
+def combined(learner_id: int, parts: list[TopicMastery]) -> TopicMastery | None:
+    """A deck's mastery: its topics' counts added up and read through the one
+    definition in :mod:`quizapp.progress.mastery` (topic id 0 stands for the deck)."""
+    if not parts:
+        return None
+    return TopicMastery(
+        learner_id,
+        0,
+        sum(part.quiz_points for part in parts),
+        sum(part.quiz_answers for part in parts),
+        sum(part.reviews for part in parts),
+        sum(part.recalled for part in parts),
+    )
+
+
+def _topics() -> list[Topic]:
+    """Every topic with its deck, decks by title and topics in deck order (one query)."""
+    return list(
+        db.session.scalars(
+            select(Topic)
+            .join(Topic.deck)
+            .options(contains_eager(Topic.deck))
+            .order_by(Deck.title, Deck.id, Topic.position, Topic.id)
+        )
+    )
+
+
+def _item_counts(user_id: int, tomorrow: datetime) -> dict[int, tuple[int, int, int, int]]:
+    """Per topic id: published cards, published questions, cards studied, cards due today."""
+    is_card = Item.type.in_(CARD_TYPES)
+    rows = db.session.execute(
+        select(
+            Item.topic_id,
+            func.count(case((is_card, 1))),
+            func.count(case((Item.type.in_(QUESTION_TYPES), 1))),
+            func.count(CardState.id),
+            func.count(case((CardState.due < tomorrow, 1))),
+        )
+        .outerjoin(
+            CardState,
+            and_(CardState.item_id == Item.id, CardState.user_id == user_id, is_card),
+        )
+        .where(Item.status == Status.PUBLISHED)
+        .group_by(Item.topic_id)
+    )
+    return {
+        topic_id: (cards, questions, studied, due)
+        for topic_id, cards, questions, studied, due in rows
+    }
+
+
+def _forecast(user_id: int, days: Days) -> dict[int, dict[int, int]]:
+    """Per deck id, per day number: the learner's published cards due that day.
+
+    Cards already overdue count on day 0, today, as the study page shows them.
+    """
+    scheduled = (
+        select(Item.deck_id.label("deck_id"), days.number(CardState.due).label("day"))
+        .join(Item, Item.id == CardState.item_id)
+        .where(
+            CardState.user_id == user_id,
+            CardState.due < days.end,
+            Item.status == Status.PUBLISHED,
+            Item.type.in_(CARD_TYPES),
+        )
+        .subquery()
+    )
+    found: dict[int, dict[int, int]] = {}
+    for deck_id, day, count in db.session.execute(
+        select(scheduled.c.deck_id, scheduled.c.day, func.count()).group_by(
+            scheduled.c.deck_id, scheduled.c.day
+        )
+    ):
+        found.setdefault(deck_id, {})[day] = count
+    return found
+
+
+def _reviews_per_day(user_id: int, days: Days) -> list[DayCount]:
+    reviewed = (
+        select(days.number(ReviewLog.reviewed_at).label("day"))
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.reviewed_at >= days.start,
+            ReviewLog.reviewed_at < days.end,
+        )
+        .subquery()
+    )
+    counts = db.session.execute(select(reviewed.c.day, func.count()).group_by(reviewed.c.day))
+    return _day_counts(days, {day: count for day, count in counts})
+
+
+def _day_counts(days: Days, counts: dict[int, int]) -> list[DayCount]:
+    return [DayCount(day, counts.get(number, 0)) for number, day in enumerate(days.dates())]
+
+
+def _streak(user_id: int, today: date, zone: ZoneInfo) -> Streak:
+    """Consecutive days with a review or a quiz answer, from the distinct active
+    days of the window (at most one row a day)."""
+    days = Days.ending(today, STREAK_DAYS, zone)
+    reviewed = select(ReviewLog.reviewed_at.label("at")).where(
+        ReviewLog.user_id == user_id,
+        ReviewLog.reviewed_at >= days.start,
+        ReviewLog.reviewed_at < days.end,
+    )
+    answered = (
+        select(Response.answered_at)
+        .join(AttemptQuestion, AttemptQuestion.id == Response.attempt_question_id)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(
+            Attempt.learner_id == user_id,
+            # An attempt finished before the window holds no answer inside it.
+            or_(Attempt.finished_at.is_(None), Attempt.finished_at >= days.start),
+            Response.answered_at >= days.start,
+            Response.answered_at < days.end,
+        )
+    )
+    events = union_all(reviewed, answered).subquery()
+    numbers = db.session.scalars(select(days.number(events.c.at)).distinct())
+    active = {days.date(number) for number in numbers}
+    length = streak(active, today)
+    return Streak(length, today in active, capped=length >= STREAK_DAYS)
+
+
+def _scores(user_id: int) -> list[QuizScore]:
+    """The learner's latest finished quizzes with their percentage, oldest first."""
+    rows = db.session.execute(
+        select(
+            Attempt.id,
+            Deck.title,
+            Attempt.finished_at,
+            (Attempt.score * 100.0 / Attempt.length).label("percent"),
+        )
+        .join(Deck, Deck.id == Attempt.deck_id)
+        .where(Attempt.learner_id == user_id, Attempt.finished_at.is_not(None))
+        .order_by(Attempt.started_at.desc(), Attempt.id.desc())
+        .limit(SCORES)
+    )
+    return [QuizScore(*row) for row in reversed(rows.all())]

@@ -1,0 +1,74 @@
+"""The class pages run a fixed number of SQL statements, whatever the class size:
+no query per learner (the roster, grid and item analysis are each one statement)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from quizapp.content import ItemType
+from quizapp.extensions import db
+from quizapp.models import User
+from tests.classes.conftest import Classes
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    """Every statement the app sends to the database while the block runs."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def add_learners(build: Classes, classroom_id: int, count: int, questions: list[int]) -> None:
+    """Learners who each took a quiz (alternating right and wrong) and rated two cards."""
+    cards = build.cards(2, "causes")
+    for number in range(count):
+        learner = build.learner(f"Learner {number:03d}", classroom_id)
+        build.quiz(learner, [(item, (number + k) % 2 == 0) for k, item in enumerate(questions)])
+        build.reviews(learner, [(cards[0], 1 + number % 4), (cards[1], 3)])
+
+
+def statements_per_page(app: Flask, client: FlaskClient, pages: list[str]) -> dict[str, int]:
+    counts = {}
+    for page in pages:
+        with counting(app) as statements:
+            assert client.get(page).status_code == 200, page
+        counts[page] = len(statements)
+    return counts
+
+
+def test_class_pages_cost_the_same_for_3_and_30_learners(
+    app: Flask, build: Classes, instructor: User, instructor_client: FlaskClient
+) -> None:
+    classroom_id = build.classroom(instructor)
+    questions = build.quizzes.items(ItemType.SINGLE, 4, topic="causes")
+    pages = [
+        f"/classes/{classroom_id}",
+        f"/classes/{classroom_id}?sort=average&dir=desc",
+        f"/classes/{classroom_id}/items",
+        f"/classes/{classroom_id}/roster.csv",
+        f"/classes/{classroom_id}/items.csv",
+        "/classes/items/all",
+    ]
+    add_learners(build, classroom_id, 3, questions)
+    small = statements_per_page(app, instructor_client, pages)
+    add_learners(build, classroom_id, 27, questions)
+    large = statements_per_page(app, instructor_client, pages)
+    assert large == small
+    assert max(small.values()) <= 6, small
+    html = instructor_client.get(f"/classes/{classroom_id}").get_data(as_text=True)
+    assert "Roster (30)" in html
