@@ -7,13 +7,15 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from quizapp import create_app
@@ -96,6 +98,31 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@contextmanager
+def sql_statements(app: Flask) -> Iterator[list[tuple[str, Any]]]:
+    """Every SQL statement (with its parameters) the app runs inside the block:
+    for tests that a page's query count stays flat, or that its plans use indexes."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_for(app: Flask, client: FlaskClient, url: str) -> list[tuple[str, Any]]:
+    """The SQL statements that showing the page at ``url`` runs."""
+    with sql_statements(app) as statements:
+        assert client.get(url).status_code == 200
+    return statements
 
 
 def csrf_token(client: FlaskClient, page: str = "/auth/login") -> str:

@@ -3,34 +3,13 @@ no query per learner (the roster, grid and item analysis are each one statement)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from quizapp.content import ItemType
-from quizapp.extensions import db
 from quizapp.models import User
 from tests.classes.conftest import Classes
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    """Every statement the app sends to the database while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.conftest import sql_statements
 
 
 def add_learners(build: Classes, classroom_id: int, count: int, questions: list[int]) -> None:
@@ -45,7 +24,7 @@ def add_learners(build: Classes, classroom_id: int, count: int, questions: list[
 def statements_per_page(app: Flask, client: FlaskClient, pages: list[str]) -> dict[str, int]:
     counts = {}
     for page in pages:
-        with counting(app) as statements:
+        with sql_statements(app) as statements:
             assert client.get(page).status_code == 200, page
         counts[page] = len(statements)
     return counts

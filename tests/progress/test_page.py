@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 from fsrs import Rating
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from quizapp.extensions import db
 from quizapp.models import Deck, FeedbackTiming, ReviewLog, User
 from quizapp.progress import services
 from quizapp.quiz import services as quiz
 from quizapp.study import services as study
-from tests.conftest import Accounts
+from tests.conftest import Accounts, statements_for
 from tests.progress.conftest import START, History, table
 
 GOOD = 3
@@ -156,23 +156,6 @@ def test_a_learner_sees_only_their_own_numbers(
         "1",
     ]
     assert "3 reviews" not in theirs_page
-
-
-def statements_for(app: Flask, client: FlaskClient, url: str) -> list[str]:
-    """The SQL statements the page at ``url`` runs."""
-    executed: list[str] = []
-
-    def count(_connection, _cursor, statement: str, *_args) -> None:
-        executed.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return executed
 
 
 def test_the_page_runs_the_same_few_queries_however_long_the_history(

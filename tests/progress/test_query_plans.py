@@ -25,8 +25,9 @@ from quizapp.models import (
 )
 from quizapp.progress import services
 from tests._requirements import postgres_only
+from tests.conftest import sql_statements
 from tests.progress.conftest import START, History
-from tests.study.test_query_plans import captured, plans
+from tests.study.test_query_plans import plans
 
 LEARNERS = 200
 HISTORY_TABLES = ("card_state", "review_log", "attempt", "attempt_question", "response")
@@ -152,7 +153,7 @@ def test_the_dashboard_queries_use_indexes(app: Flask, crowd: None, history: His
             board = services.dashboard(history.learner_id, START)
             assert board.reviews_total and board.scores and board.streak.days
 
-    with captured(app) as statements:
+    with sql_statements(app) as statements:
         dashboard()
     explained = plans(app, statements)
     assert len(explained) <= 9

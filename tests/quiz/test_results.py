@@ -7,12 +7,12 @@ import re
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Topic, User
-from tests.conftest import post_form
+from tests.conftest import post_form, statements_for
 from tests.quiz.conftest import Quizzes, question_url
 
 
@@ -111,31 +111,14 @@ def test_history_shows_only_the_learners_own_attempts(
     assert "Your unfinished quiz" not in text_of(other.get("/quiz/"))
 
 
-def statements_for(app: Flask, client: FlaskClient, url: str) -> int:
-    """How many SQL statements the page at ``url`` runs."""
-    executed: list[str] = []
-
-    def count(_connection, _cursor, statement: str, *_args) -> None:
-        executed.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(executed)
-
-
 def test_pages_run_no_query_per_question_or_attempt(
     app: Flask, learner: User, learner_client: FlaskClient, quizzes: Quizzes
 ) -> None:
     short = quizzes.take(learner, quizzes.items(ItemType.SINGLE, 5), right=True)
     pages = ["/quiz/history", f"/quiz/attempt/{short}/results", question_url(short, 1)]
-    before = [statements_for(app, learner_client, url) for url in pages]
+    before = [len(statements_for(app, learner_client, url)) for url in pages]
     long = quizzes.take(learner, quizzes.items(ItemType.TRUEFALSE, 50), right=False)
     for _ in range(5):
         quizzes.take(learner, quizzes.items(ItemType.FILLIN, 5), right=True)
     pages = ["/quiz/history", f"/quiz/attempt/{long}/results", question_url(long, 1)]
-    assert [statements_for(app, learner_client, url) for url in pages] == before
+    assert [len(statements_for(app, learner_client, url)) for url in pages] == before

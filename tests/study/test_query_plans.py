@@ -8,21 +8,21 @@ really execute (captured as they run), with their real parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from fsrs import Rating
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from quizapp.extensions import db
 from quizapp.models import CardState, Item, ReviewLog, User
 from quizapp.study import services
 from quizapp.study.services import CARD_TYPES
 from tests._requirements import postgres_only
+from tests.conftest import sql_statements
 from tests.study.conftest import START, Learner
 
 LEARNERS = 50
@@ -79,22 +79,6 @@ def history(app: Flask, bank, student: Learner) -> None:
         db.session.commit()
 
 
-@contextmanager
-def captured(app: Flask) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement run inside the block, with its parameters."""
-    statements: list[tuple[str, Any]] = []
-
-    def collect(_conn, _cursor, statement: str, parameters: Any, _context, _many) -> None:
-        statements.append((statement, parameters))
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", collect)
-        try:
-            yield statements
-        finally:
-            event.remove(db.engine, "before_cursor_execute", collect)
-
-
 def plans(app: Flask, statements: list[tuple[str, Any]]) -> list[tuple[str, str]]:
     """(statement, EXPLAIN output) for each data statement, planned without running it."""
     with app.app_context():
@@ -110,7 +94,7 @@ def plans(app: Flask, statements: list[tuple[str, Any]]) -> list[tuple[str, str]
 
 
 def assert_indexed(app: Flask, run: Callable[[], object], indexes: set[str]) -> None:
-    with captured(app) as statements:
+    with sql_statements(app) as statements:
         run()
     explained = plans(app, statements)
     for statement, plan in explained:
