@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from flask_login import current_user
 
 from quizapp.extensions import login_manager
@@ -49,6 +49,11 @@ def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 instructor_required = role_required(Role.INSTRUCTOR)
+
+
+def guessing_limit() -> str:
+    """The rate limit for anything that can be guessed: passwords, join codes."""
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def _add_headers(response: Response) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -15,12 +15,9 @@ from quizapp.auth import services as accounts
 from quizapp.auth.forms import ChangePasswordForm, EmptyForm, RegisterForm, SignInForm
 from quizapp.extensions import db, limiter
 from quizapp.models import User, utcnow
+from quizapp.security import guessing_limit
 
 SIGN_IN_FAILED = "That email address and password do not match an account."
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
 def _submitted_email() -> str:
@@ -72,8 +69,8 @@ def register() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(guessing_limit, methods=["POST"])
+@limiter.limit(guessing_limit, methods=["POST"], key_func=_submitted_email)
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

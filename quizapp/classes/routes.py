@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -20,7 +20,7 @@ from quizapp.classes.forms import ClassroomForm, JoinForm
 from quizapp.extensions import db, limiter
 from quizapp.models import Classroom, Enrolment, Role
 from quizapp.quiz import summaries
-from quizapp.security import instructor_required, role_required
+from quizapp.security import guessing_limit, instructor_required, role_required
 
 learner_required = role_required(Role.LEARNER)
 MAX_PAGE = 10_000  # of a learner's quiz history; past it, OFFSET would only be absurd
@@ -212,14 +212,9 @@ def set_joining(classroom_id: int) -> ResponseReturnValue:
     return redirect(url_for("classes.show", classroom_id=classroom.id), 303)
 
 
-def _join_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
 @bp.route("/join", methods=["GET", "POST"])
-@login_required
 @learner_required
-@limiter.limit(_join_limit, methods=["POST"])
+@limiter.limit(guessing_limit, methods=["POST"])
 def join() -> ResponseReturnValue:
     """Join with a code; a wrong, old or closed code gets one message (it reveals nothing)."""
     form = JoinForm()
@@ -244,7 +239,6 @@ def join() -> ResponseReturnValue:
 
 
 @bp.route("/mine")
-@login_required
 @learner_required
 def mine() -> str:
     return render_template("classes/join.html", form=JoinForm(), memberships=_memberships())
@@ -262,7 +256,6 @@ def _memberships() -> list[Enrolment]:
 
 
 @bp.route("/<int:classroom_id>/leave", methods=["POST"])
-@login_required
 @learner_required
 def leave(classroom_id: int) -> ResponseReturnValue:
     if not services.leave(classroom_id, current_user):
