@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from quizapp import auth, bank, classes, errors, instructor, main, progress, quiz, security, study
+from quizapp import auth, bank, bench, classes, errors, instructor, main, progress, quiz, security, study
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
 
@@ -47,6 +47,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     bank.init_app(app)
+    bench.init_app(app)
     classes.init_app(app)
     main.init_app(app)
     instructor.init_app(app)

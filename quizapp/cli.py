@@ -11,7 +11,7 @@ from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from quizapp import content, create_app
+from quizapp import create_app
 from quizapp.auth import services as accounts
 from quizapp.bank import services as bank
 from quizapp.extensions import db
@@ -32,8 +32,8 @@ def serve(host: str, port: int) -> None:
     gunicorn with ``wsgi:app`` (see README).
     """
     upgrade()
-    if bank.bank_is_empty():
-        loaded = bank.store(content.read_bank(bank.bank_path()))
+    loaded = bank.load_bundled_if_empty()
+    if loaded:
         db.session.commit()
         click.echo(f"Loaded the bundled question bank. {loaded}")
     if not accounts.instructor_exists():

@@ -47,6 +47,14 @@ def bank_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(Item))
 
 
+def load_bundled_if_empty() -> LoadReport | None:
+    """A new database starts with the bundled bank; one that has items keeps its own.
+    Returns what was loaded (the caller commits), or None."""
+    if not bank_is_empty():
+        return None
+    return store(content.read_bank(bank_path()))
+
+
 def _upsert(model: type, rows: dict[str, Any], row_key: str, /, **values: Any) -> Any:
     """The row ``rows[row_key]`` updated with ``values``, or a new one added to the session."""
     row = rows.get(row_key)
