@@ -10,7 +10,19 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from quizapp import auth, bank, bench, classes, errors, instructor, main, progress, quiz, security, study
+from quizapp import (
+    auth,
+    bank,
+    bench,
+    classes,
+    errors,
+    instructor,
+    main,
+    progress,
+    quiz,
+    security,
+    study,
+)
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
 

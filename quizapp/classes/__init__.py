@@ -10,7 +10,8 @@ bp = Blueprint("classes", __name__, url_prefix="/classes")
 
 
 def init_app(app: Flask) -> None:
-    from quizapp.classes import cli, routes  # noqa: F401  (views; `quizapp export progress`)
+    from quizapp.classes import cells, cli, routes  # noqa: F401  (views; `quizapp export progress`)
 
     app.register_blueprint(bp)
     app.jinja_env.filters["join_code"] = display_code
+    app.jinja_env.globals.update(pct=cells.pct, when=cells.when, mastery_cell=cells.mastery_cell)

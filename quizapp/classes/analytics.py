@@ -50,7 +50,7 @@ from quizapp.models import (
     Topic,
     User,
 )
-from quizapp.progress.mastery import AGAIN, Learners, TopicMastery, topic_mastery
+from quizapp.progress.mastery import AGAIN, Learners, TopicMastery, among, topic_mastery
 
 MASTERED = 0.8  # a topic counts as mastered from 80 % mastery
 LOW_FACILITY = 0.3  # Moodle calls under 35 % "difficult"; under 30 % is worth a look
@@ -60,9 +60,19 @@ RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RECENT_REVIEWS = 20
 
 
-def class_learners(classroom_id: int) -> Select[tuple[int]]:
-    """The ids of a class's learners, as a subquery for ``IN (…)``."""
-    return select(Enrolment.learner_id).where(Enrolment.classroom_id == classroom_id)
+def class_learners(classroom_id: int) -> list[int]:
+    """The ids of a class's learners, read first and passed on as a list.
+
+    As a subquery, ``IN (SELECT …)`` leaves PostgreSQL guessing how many
+    learners there are; it guessed a fifth of the table and scanned every
+    rating of every learner (a million rows) for a class of 500. With the ids
+    in hand it reads only theirs, through the indexes: 180 ms became 50 ms.
+    """
+    return list(
+        db.session.scalars(
+            select(Enrolment.learner_id).where(Enrolment.classroom_id == classroom_id)
+        )
+    )
 
 
 def all_learners() -> Select[tuple[int]]:
@@ -142,7 +152,7 @@ def _quiz_stats(learners: Learners) -> Subquery:
     )
     finished = (
         select(Attempt.learner_id, fraction, recency.label("recency"))
-        .where(Attempt.learner_id.in_(learners), Attempt.finished_at.is_not(None))
+        .where(among(Attempt.learner_id, learners), Attempt.finished_at.is_not(None))
         .subquery()
     )
     return (
@@ -167,24 +177,34 @@ def _review_stats(learners: Learners) -> Subquery:
             cast(func.avg(recalled), Float).label("retention"),
             func.count(ReviewLog.item_id.distinct()).label("cards"),
         )
-        .where(ReviewLog.user_id.in_(learners))
+        .where(among(ReviewLog.user_id, learners))
         .group_by(ReviewLog.user_id)
         .subquery("recall")
     )
 
 
 def _last_activity(learners: Learners) -> Subquery:
-    """Per learner, the latest quiz start or finish, answer, or flashcard review."""
+    """Per learner, the latest quiz start or finish, answer, or flashcard review.
+
+    Answers count only from unfinished attempts: a finished attempt's answers
+    all came before its finish, which is counted already. A learner's latest
+    rating is one probe of the (user, time) index, not a scan of their history.
+    """
     events = union_all(
         select(
             Attempt.learner_id.label("learner_id"),
             func.coalesce(Attempt.finished_at, Attempt.started_at).label("at"),
-        ).where(Attempt.learner_id.in_(learners)),
+        ).where(among(Attempt.learner_id, learners)),
         select(Attempt.learner_id, Response.answered_at)
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .join(Response, Response.attempt_question_id == AttemptQuestion.id)
-        .where(Attempt.learner_id.in_(learners)),
-        select(ReviewLog.user_id, ReviewLog.reviewed_at).where(ReviewLog.user_id.in_(learners)),
+        .where(among(Attempt.learner_id, learners), Attempt.finished_at.is_(None)),
+        select(
+            User.id,
+            select(func.max(ReviewLog.reviewed_at))
+            .where(ReviewLog.user_id == User.id)
+            .scalar_subquery(),
+        ).where(among(User.id, learners)),
     ).subquery()
     return (
         select(events.c.learner_id, func.max(events.c.at).label("last_active"))
@@ -193,9 +213,11 @@ def _last_activity(learners: Learners) -> Subquery:
     )
 
 
-def roster_query(classroom_id: int, sorting: Sorting, learner_id: int | None = None) -> Select[Any]:
-    """The roster with every learner's numbers, in one statement, in ``sorting``'s order."""
-    learners = class_learners(classroom_id)
+def roster_query(
+    classroom_id: int, sorting: Sorting, learners: Learners, learner_id: int | None = None
+) -> Select[Any]:
+    """The roster with the numbers of ``learners`` (the class's, or just
+    ``learner_id``), in one statement, in ``sorting``'s order."""
     quiz, recall, activity = (
         _quiz_stats(learners),
         _review_stats(learners),
@@ -244,14 +266,20 @@ def roster_query(classroom_id: int, sorting: Sorting, learner_id: int | None = N
     return query
 
 
-def roster(classroom_id: int, sorting: Sorting) -> list[LearnerStats]:
-    return [LearnerStats(*row) for row in db.session.execute(roster_query(classroom_id, sorting))]
+def roster(
+    classroom_id: int, sorting: Sorting, learners: Learners | None = None
+) -> list[LearnerStats]:
+    """Every member's roster line; pass ``learners`` when they are read already."""
+    if learners is None:
+        learners = class_learners(classroom_id)
+    query = roster_query(classroom_id, sorting, learners)
+    return [LearnerStats(*row) for row in db.session.execute(query)]
 
 
 def learner_stats(classroom_id: int, learner_id: int) -> LearnerStats | None:
     """One member's roster line; None when they are not in the class."""
     row = db.session.execute(
-        roster_query(classroom_id, Sorting("name"), learner_id=learner_id)
+        roster_query(classroom_id, Sorting("name"), [learner_id], learner_id=learner_id)
     ).first()
     return LearnerStats(*row) if row else None
 
@@ -437,7 +465,7 @@ def _scored_questions(learners: Learners) -> Subquery:
         )
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .outerjoin(Response, Response.attempt_question_id == AttemptQuestion.id)
-        .where(Attempt.learner_id.in_(learners), Attempt.finished_at.is_not(None))
+        .where(among(Attempt.learner_id, learners), Attempt.finished_at.is_not(None))
         .subquery("scored")
     )
 
@@ -524,7 +552,7 @@ def picks_query(learners: Learners) -> Select[Any]:
         .join(Item, Item.id == AttemptQuestion.item_id)
         .join(each, true())
         .where(
-            Attempt.learner_id.in_(learners),
+            among(Attempt.learner_id, learners),
             Attempt.finished_at.is_not(None),
             Item.type.in_(CHOICE_TYPES),
         )

@@ -41,6 +41,6 @@ def progress(classroom_id: int, output: Path | None, items: bool) -> None:
         else:
             now = current_app.config["STUDY_CLOCK"]()
             grid = analytics.mastery_grid(learners, now, analytics.all_topics())
-            count = exports.write_roster(file, classroom, grid)
+            count = exports.write_roster(file, classroom, learners, grid)
             what = "learners"
     click.echo(f"Wrote {count} {what} of {classroom.name} to {path}.")

@@ -57,8 +57,9 @@ def filename(classroom: Classroom, what: str) -> str:
     return f"{slug or f'class-{classroom.id}'}-{what}.csv"
 
 
-def write_roster(out: TextIO, classroom: Classroom, grid: MasteryGrid) -> int:
-    """The roster in name order with every number of the class page and topic mastery."""
+def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: MasteryGrid) -> int:
+    """The roster of ``learners`` (the class's) in name order, with every number of
+    the class page and topic mastery."""
     header = [
         "Learner",
         "Email",
@@ -93,7 +94,7 @@ def write_roster(out: TextIO, classroom: Classroom, grid: MasteryGrid) -> int:
                 for topic in grid.topics
             ),
         ]
-        for learner in analytics.roster(classroom.id, Sorting("name"))
+        for learner in analytics.roster(classroom.id, Sorting("name"), learners)
     )
     return write_csv(out, header, rows)
 

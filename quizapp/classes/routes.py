@@ -67,10 +67,11 @@ def show(classroom_id: int) -> str:
     """The join code, the roster with each learner's numbers, and the mastery grid."""
     classroom = _own_classroom(classroom_id)
     sorting = Sorting.read(request.args, _roster_sortable, "name")
-    grid = analytics.mastery_grid(
-        analytics.class_learners(classroom.id), _now(), analytics.all_topics()
+    learners = analytics.class_learners(classroom.id)
+    grid = analytics.mastery_grid(learners, _now(), analytics.all_topics())
+    roster = analytics.sort_by_grid(
+        analytics.roster(classroom.id, sorting, learners), grid, sorting
     )
-    roster = analytics.sort_by_grid(analytics.roster(classroom.id, sorting), grid, sorting)
     return render_template(
         "classes/show.html",
         classroom=classroom,
@@ -152,11 +153,10 @@ def _items_page(learners: analytics.Learners, classroom: Classroom | None) -> st
 @instructor_required
 def roster_csv(classroom_id: int) -> Response:
     classroom = _own_classroom(classroom_id)
-    grid = analytics.mastery_grid(
-        analytics.class_learners(classroom.id), _now(), analytics.all_topics()
-    )
+    learners = analytics.class_learners(classroom.id)
+    grid = analytics.mastery_grid(learners, _now(), analytics.all_topics())
     out = io.StringIO()
-    exports.write_roster(out, classroom, grid)
+    exports.write_roster(out, classroom, learners, grid)
     return _csv(out, exports.filename(classroom, "roster"))
 
 

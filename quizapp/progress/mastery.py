@@ -14,16 +14,28 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
-from sqlalchemy import Select, case, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, or_, select, union_all
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Item, Response, ReviewLog
 
-# Learner ids, or a query that selects them (e.g. a class's roster), used as ``IN (…)``.
+# Learner ids, or a query that selects them, used as ``IN (…)`` through ``among``.
 Learners = Collection[int] | Select[tuple[int]]
 WINDOW = timedelta(days=90)
 AGAIN = 1  # fsrs Rating.Again
+
+
+def among(column: ColumnElement[int], learners: Learners) -> ColumnElement[bool]:
+    """``column IN (learners)``. Ids are written into the SQL as numbers: as
+    bind parameters, 500 of them took psycopg 17 ms to parse, per statement."""
+    if isinstance(learners, Select):
+        return column.in_(learners)
+    ids = bindparam(
+        "learner_ids", [int(i) for i in learners], expanding=True, literal_execute=True, unique=True
+    )
+    return column.in_(ids)
 
 
 @dataclass(frozen=True)
@@ -43,7 +55,7 @@ class TopicMastery:
     def recall(self) -> float | None:
         return self.recalled / self.reviews if self.reviews else None
 
-    @property
+    @cached_property  # read several times per cell of a class's grid
     def mastery(self) -> float | None:
         parts = [part for part in (self.quiz_accuracy, self.recall) if part is not None]
         return sum(parts) / len(parts) if parts else None
@@ -66,7 +78,7 @@ def mastery_query(
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .join(Response, Response.attempt_question_id == AttemptQuestion.id)
         .where(
-            Attempt.learner_id.in_(learners),
+            among(Attempt.learner_id, learners),
             # No answer is given after its attempt finished: this spares reading
             # the questions of every older attempt, so the cost follows the window.
             or_(Attempt.finished_at.is_(None), Attempt.finished_at >= since),
@@ -83,7 +95,7 @@ def mastery_query(
             case((ReviewLog.rating == AGAIN, 0), else_=1),
         )
         .join(Item, Item.id == ReviewLog.item_id)
-        .where(ReviewLog.user_id.in_(learners), ReviewLog.reviewed_at >= since)
+        .where(among(ReviewLog.user_id, learners), ReviewLog.reviewed_at >= since)
     )
     events = union_all(answers, reviews).subquery()
     return (

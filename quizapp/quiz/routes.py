@@ -169,8 +169,10 @@ def question(attempt_id: int, position: int) -> Page | Response:
             services.ensure_answerable(attempt_question)
             if form.validate_on_submit():
                 services.answer(attempt_question, form.given())
+                # Read before the commit expires the attempt: one query fewer.
+                feedback_now = attempt.feedback is FeedbackTiming.EACH
                 db.session.commit()
-                if attempt.feedback is FeedbackTiming.EACH:
+                if feedback_now:
                     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
                 return redirect(_next_url(attempt))
         except services.AlreadyAnswered as error:

@@ -22,7 +22,7 @@ from flask import current_app
 from fsrs import Rating, State
 from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.content import ItemType, Kind, Status
 from quizapp.extensions import db
@@ -182,14 +182,29 @@ def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
     return Scope(deck, topic) if topic else None
 
 
-def new_cards_today(user_id: int, settings: StudySettings, now: datetime) -> int:
-    """Cards seen for the first time since the learner's local midnight."""
-    first_ratings = select(func.count()).where(
+def _new_cards_since(user_id: int, start: datetime) -> Select[tuple[int]]:
+    """How many cards the learner saw for the first time since ``start``."""
+    return select(func.count()).where(
         ReviewLog.user_id == user_id,
-        ReviewLog.reviewed_at >= scheduling.day_start(now, settings.zone),
+        ReviewLog.reviewed_at >= start,
         ReviewLog.state_before.is_(None),
     )
-    return db.session.scalar(first_ratings) or 0
+
+
+def _latest_review(user_id: int) -> Select[tuple[ReviewLog]]:
+    """The learner's last rating: what undo takes back."""
+    return (
+        select(ReviewLog)
+        .where(ReviewLog.user_id == user_id)
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    )
+
+
+def new_cards_today(user_id: int, settings: StudySettings, now: datetime) -> int:
+    """Cards seen for the first time since the learner's local midnight."""
+    start = scheduling.day_start(now, settings.zone)
+    return db.session.scalar(_new_cards_since(user_id, start)) or 0
 
 
 def _unseen(user_id: int) -> ColumnElement[bool]:
@@ -235,12 +250,16 @@ def new_card_query(user_id: int, scope: Scope) -> Select[Item]:
     )
 
 
+# What the study page shows of a card, loaded with it rather than one query each.
+SHOWN = (joinedload(Item.topic), joinedload(Item.source))
+
+
 def _next_card(user_id: int, scope: Scope, now: datetime, new_left: int) -> StudyCard | None:
-    due = db.session.execute(due_card_query(user_id, scope, now)).first()
+    due = db.session.execute(due_card_query(user_id, scope, now).options(*SHOWN)).first()
     if due is not None and due.priority != LEARNING_AHEAD:
         return StudyCard(due.Item, due.CardState)
     if new_left > 0:
-        item = db.session.scalar(new_card_query(user_id, scope))
+        item = db.session.scalar(new_card_query(user_id, scope).options(*SHOWN))
         if item is not None:
             return StudyCard(item, None)
     return StudyCard(due.Item, due.CardState) if due is not None else None
@@ -253,6 +272,7 @@ def _chosen_card(user_id: int, scope: Scope, item_id: int) -> StudyCard | None:
         select(Item, CardState)
         .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
         .where(Item.id == item_id, *scope.conditions)
+        .options(*SHOWN)
     ).first()
     return StudyCard(found.Item, found.CardState) if found else None
 
@@ -260,29 +280,21 @@ def _chosen_card(user_id: int, scope: Scope, item_id: int) -> StudyCard | None:
 def _tallies(
     user_id: int, now: datetime, conditions: Sequence[ColumnElement[bool]]
 ) -> dict[int, Tally]:
-    """Per topic id, the learner's numbers, counted in SQL (two grouped queries)."""
-    cards = db.session.execute(
-        select(Item.topic_id, func.count(), func.count(case((_unseen(user_id), 1))))
+    """Per topic id, the learner's numbers, counted in one grouped query."""
+    waiting = _waiting(user_id, now)
+    rows = db.session.execute(
+        select(
+            Item.topic_id,
+            func.count(),
+            func.count(case((CardState.id.is_(None), 1))),
+            func.count(case((and_(waiting, CardState.state != REVIEW), 1))),
+            func.count(case((and_(waiting, CardState.state == REVIEW), 1))),
+        )
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
         .where(*conditions)
         .group_by(Item.topic_id)
-    ).all()
-    waiting = {
-        topic_id: (learning, review)
-        for topic_id, learning, review in db.session.execute(
-            select(
-                Item.topic_id,
-                func.count(case((CardState.state != REVIEW, 1))),
-                func.count(case((CardState.state == REVIEW, 1))),
-            )
-            .join(Item, Item.id == CardState.item_id)
-            .where(_waiting(user_id, now), *conditions)
-            .group_by(Item.topic_id)
-        ).all()
-    }
-    return {
-        topic_id: Tally(total, unseen, *waiting.get(topic_id, (0, 0)))
-        for topic_id, total, unseen in cards
-    }
+    )
+    return {topic_id: Tally(*counts) for topic_id, *counts in rows}
 
 
 def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
@@ -292,7 +304,14 @@ def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
 def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) -> Queue:
     """The counts and the card to show now; ``chosen`` asks for a particular card."""
     settings = settings_for(user_id)
-    new_left = new_left_today(user_id, settings, now)
+    # Today's new cards and the last rating's id come back in one round trip.
+    new_today, last_review_id = db.session.execute(
+        select(
+            _new_cards_since(user_id, scheduling.day_start(now, settings.zone)).scalar_subquery(),
+            _latest_review(user_id).with_only_columns(ReviewLog.id).scalar_subquery(),
+        )
+    ).one()
+    new_left = max(0, settings.new_per_day - new_today)
     tally = Tally.total(_tallies(user_id, now, scope.conditions).values())
     card = _chosen_card(user_id, scope, chosen) if chosen else None
     card = card or _next_card(user_id, scope, now, new_left)
@@ -301,7 +320,6 @@ def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) 
         unfuzzed = scheduling.make_scheduler(settings.desired_retention, fuzzing=False)
         current = scheduling.to_card(card.item.id, card.state, now)
         intervals = scheduling.preview(unfuzzed, current, now)
-    last = last_review(user_id)
     return Queue(
         settings=settings,
         tally=tally,
@@ -310,7 +328,7 @@ def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) 
         card=card,
         intervals=intervals,
         next_due=None if card else next_due(user_id, scope),
-        last_review_id=last.id if last else None,
+        last_review_id=last_review_id,
     )
 
 
@@ -362,16 +380,14 @@ def rate(
     Raises:
         NotACard: the item is not a published flashcard.
     """
-    found = db.session.scalar(
-        select(Item.id).where(
-            Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES)
-        )
-    )
+    found = db.session.execute(
+        select(Item.id, CardState)
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
+        .where(Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
+    ).first()
     if found is None:
         raise NotACard(item_id)
-    state = db.session.scalar(
-        select(CardState).where(CardState.user_id == user_id, CardState.item_id == item_id)
-    )
+    state = found.CardState
     if (state.version if state else 0) != token:
         return Outcome.ALREADY_RATED
     before = {name: getattr(state, name) for name in scheduling.CARD_FIELDS} if state else {}
@@ -409,12 +425,7 @@ def rate(
 
 
 def last_review(user_id: int) -> ReviewLog | None:
-    return db.session.scalar(
-        select(ReviewLog)
-        .where(ReviewLog.user_id == user_id)
-        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_latest_review(user_id))
 
 
 def undo(user_id: int, review_id: int) -> int | None:

@@ -1,0 +1,45 @@
+"""Table cells of the class pages, rendered in Python.
+
+A class of 500 learners has 6,500 mastery cells and 2,500 more numbers in
+its roster. As Jinja macros they took about 250 ms of the page. Here each is
+an f-string: the numbers, dates and band names they hold need no escaping,
+and the one free text (``missing``) is escaped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from markupsafe import Markup, escape
+
+from quizapp.classes.analytics import MasteryGrid
+from quizapp.progress.mastery import TopicMastery
+
+
+def _dash(missing: str) -> str:
+    hidden = f'<span class="visually-hidden">{escape(missing)}</span>'
+    return f'<span aria-hidden="true">—</span>{hidden}'
+
+
+NOT_STUDIED = Markup(f'<td class="num mastery-none">{_dash("not studied")}</td>')
+
+
+def pct(value: float | None, missing: str = "none") -> Markup:
+    """A fraction as a whole percent, or a dash that a screen reader reads as ``missing``."""
+    return Markup(_dash(missing) if value is None else f"{round(100 * value)}%")
+
+
+def when(value: datetime | None) -> Markup:
+    if value is None:
+        return Markup(_dash("never"))
+    shown = value.strftime("%d %b %Y, %H:%M")
+    return Markup(f'<time datetime="{value.isoformat()}">{shown} UTC</time>')
+
+
+def mastery_cell(cell: TopicMastery | None) -> Markup:
+    """The percent as text, with a band colour behind it (never the only cue)."""
+    band = MasteryGrid.band(cell)
+    if cell is None or band is None:
+        return NOT_STUDIED
+    title = f"{cell.quiz_answers} quiz answers, {cell.reviews} flashcard reviews"
+    return Markup(f'<td class="num mastery-{band}" title="{title}">{pct(cell.mastery)}</td>')
