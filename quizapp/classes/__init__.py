@@ -14,4 +14,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.filters["join_code"] = display_code
-    app.jinja_env.globals.update(pct=cells.pct, when=cells.when, mastery_cell=cells.mastery_cell)
+    app.jinja_env.globals.update(
+        pct=cells.pct,
+        when=cells.when,
+        mastery_cell=cells.mastery_cell,
+        mastery_cells=cells.mastery_cells,
+    )

@@ -112,6 +112,7 @@ def review(deck: str, topic: str | None) -> Response:
     if not form.validate_on_submit():
         abort(400)
     now = _now()
+    next_page = _session_url(scope)  # built before the commit expires the deck: no reload
     try:
         outcome = services.rate(
             current_user.id,
@@ -126,7 +127,7 @@ def review(deck: str, topic: str | None) -> Response:
     db.session.commit()
     if outcome is services.Outcome.ALREADY_RATED:
         flash(ALREADY_RATED, "info")
-    return redirect(_session_url(scope), code=303)
+    return redirect(next_page, code=303)
 
 
 @bp.route("/decks/<deck>/undo", methods=["POST"], defaults={"topic": None})
