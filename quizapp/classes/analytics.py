@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Float, Select, case, cast, func, select, true, union_all
@@ -294,6 +295,10 @@ class MasteryGrid:
     topics: list[Topic]
     cells: dict[tuple[int, int], TopicMastery] = field(default_factory=dict)
 
+    @cached_property
+    def topic_ids(self) -> list[int]:
+        return [topic.id for topic in self.topics]
+
     def cell(self, learner_id: int, topic_id: int) -> TopicMastery | None:
         return self.cells.get((learner_id, topic_id))
 
@@ -308,8 +313,8 @@ class MasteryGrid:
         """How many topics the learner has mastered (mastery of at least ``MASTERED``)."""
         return sum(
             1
-            for topic in self.topics
-            if (cell := self.cell(learner_id, topic.id)) is not None
+            for topic_id in self.topic_ids
+            if (cell := self.cell(learner_id, topic_id)) is not None
             and cell.mastery is not None
             and cell.mastery >= MASTERED
         )

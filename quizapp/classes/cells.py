@@ -22,12 +22,16 @@ def _dash(missing: str) -> str:
     return f'<span aria-hidden="true">—</span>{hidden}'
 
 
-NOT_STUDIED = Markup(f'<td class="num mastery-none">{_dash("not studied")}</td>')
+NOT_STUDIED = f'<td class="num mastery-none">{_dash("not studied")}</td>'
+
+
+def _percent(value: float) -> str:
+    return f"{round(100 * value)}%"
 
 
 def pct(value: float | None, missing: str = "none") -> Markup:
     """A fraction as a whole percent, or a dash that a screen reader reads as ``missing``."""
-    return Markup(_dash(missing) if value is None else f"{round(100 * value)}%")
+    return Markup(_dash(missing) if value is None else _percent(value))
 
 
 def when(value: datetime | None) -> Markup:
@@ -37,15 +41,19 @@ def when(value: datetime | None) -> Markup:
     return Markup(f'<time datetime="{value.isoformat()}">{shown} UTC</time>')
 
 
-def mastery_cells(grid: MasteryGrid, learner_id: int) -> Markup:
-    """A learner's row of the grid, a cell per topic, in one call from the template."""
-    return Markup("").join(mastery_cell(grid.cell(learner_id, topic.id)) for topic in grid.topics)
+def _cell(cell: TopicMastery | None) -> str:
+    band = MasteryGrid.band(cell)
+    if cell is None or cell.mastery is None or band is None:
+        return NOT_STUDIED
+    title = f"{cell.quiz_answers} quiz answers, {cell.reviews} flashcard reviews"
+    return f'<td class="num mastery-{band}" title="{title}">{_percent(cell.mastery)}</td>'
 
 
 def mastery_cell(cell: TopicMastery | None) -> Markup:
     """The percent as text, with a band colour behind it (never the only cue)."""
-    band = MasteryGrid.band(cell)
-    if cell is None or band is None:
-        return NOT_STUDIED
-    title = f"{cell.quiz_answers} quiz answers, {cell.reviews} flashcard reviews"
-    return Markup(f'<td class="num mastery-{band}" title="{title}">{pct(cell.mastery)}</td>')
+    return Markup(_cell(cell))
+
+
+def mastery_cells(grid: MasteryGrid, learner_id: int) -> Markup:
+    """A learner's row of the grid, a cell per topic, in one call from the template."""
+    return Markup("".join(_cell(grid.cell(learner_id, topic_id)) for topic_id in grid.topic_ids))
