@@ -94,7 +94,8 @@ class Seeded:
 
     def __str__(self) -> str:
         return (
-            f"{self.learners:,} learners in {self.classes:,} classes, "
+            f"{self.learners:,} learners in {self.classes:,} "
+            f"{'class' if self.classes == 1 else 'classes'}, "
             f"{self.reviews:,} flashcard ratings of {self.cards:,} cards, "
             f"{self.attempts:,} quiz attempts with {self.answers:,} answers"
         )
@@ -226,9 +227,9 @@ def _insert(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (dicts with the same keys, naming every column that has
     no server default) into ``table``.
 
-    On PostgreSQL through ``COPY``, which takes the million ratings about ten
-    times faster than executemany; values pass through the columns' own bind
-    processors first, so they arrive as an INSERT would send them.
+    On PostgreSQL through ``COPY`` (executemany sends a row at a time: with it a
+    seed of 100,000 ratings took 10.2 s, with COPY 5.4 s); values pass through
+    the columns' own bind processors first, so they arrive as an INSERT's would.
     """
     if not rows:
         return
