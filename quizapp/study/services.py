@@ -297,8 +297,13 @@ def _tallies(
     return {topic_id: Tally(*counts) for topic_id, *counts in rows}
 
 
+def _new_left(settings: StudySettings, seen_today: int) -> int:
+    """New cards the daily limit still allows."""
+    return max(0, settings.new_per_day - seen_today)
+
+
 def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
-    return max(0, settings.new_per_day - new_cards_today(user_id, settings, now))
+    return _new_left(settings, new_cards_today(user_id, settings, now))
 
 
 def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) -> Queue:
@@ -311,7 +316,7 @@ def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) 
             _latest_review(user_id).with_only_columns(ReviewLog.id).scalar_subquery(),
         )
     ).one()
-    new_left = max(0, settings.new_per_day - new_today)
+    new_left = _new_left(settings, new_today)
     tally = Tally.total(_tallies(user_id, now, scope.conditions).values())
     card = _chosen_card(user_id, scope, chosen) if chosen else None
     card = card or _next_card(user_id, scope, now, new_left)
