@@ -1,7 +1,7 @@
 """Load benchmark: the app under gunicorn on a seeded database, driven over HTTP.
 
 For each backend (SQLite, PostgreSQL) it seeds a fresh database with
-``quizapp bench seed``, starts gunicorn with several workers, and runs each user
+``python -m bench.seed``, starts gunicorn with several workers, and runs each user
 journey with many concurrent signed-in clients (one OS process each): the bare
 ``GET /health``, the study loop, quiz answers, the learner dashboard and the
 instructor's class view. It reports requests per second, p50/p95/p99 latency and
@@ -47,7 +47,7 @@ from client import Session
 from journeys import JOURNEYS, ClientJob, client_main, steps_of
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_COMMAND = [sys.executable, "-m", "quizapp.cli", "bench", "seed"]
+SEED_COMMAND = [sys.executable, "-m", "bench.seed"]
 INSTRUCTOR = "instructor@bench.example.com"
 CLASS_NAME = "Bench class 1"
 DEFAULT_WORKERS = 3
@@ -428,7 +428,7 @@ class Gunicorn:
 
     def __enter__(self) -> Gunicorn:
         command = [
-            *(sys.executable, "-m", "gunicorn", "wsgi:app"),
+            *(sys.executable, "-m", "gunicorn", "quizapp.wsgi:app"),
             *("--workers", str(self.workers)),
             *("--bind", f"127.0.0.1:{self.port}"),
             *("--graceful-timeout", "10"),

@@ -13,8 +13,8 @@ from werkzeug.routing import IntegerConverter, Map
 from quizapp import (
     auth,
     bank,
-    bench,
     classes,
+    database,
     errors,
     instructor,
     main,
@@ -22,11 +22,11 @@ from quizapp import (
     quiz,
     security,
     study,
+    web,
 )
+from quizapp.bundled import MIGRATIONS_DIR
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class DatabaseInt(IntegerConverter):
@@ -53,13 +53,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     db.init_app(app)
+    database.init_app(app)  # first, so its after_request (the commit) runs last
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     bank.init_app(app)
-    bench.init_app(app)
     classes.init_app(app)
     main.init_app(app)
     instructor.init_app(app)
@@ -67,4 +67,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     study.init_app(app)
     progress.init_app(app)
     errors.init_app(app)
+    web.init_app(app)
     return app

@@ -16,6 +16,9 @@ from typing import Any
 
 from flask import Flask
 
+from quizapp.bundled import QUESTIONS_DIR
+from quizapp.clock import wall_clock
+
 DEFAULTS: dict[str, Any] = {
     # "production" refuses to start without an explicit SECRET_KEY.
     "ENV_NAME": "development",
@@ -34,7 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "SETUP_TOKEN_MAX_AGE_MINUTES": 60,
     # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
     "PROXY_COUNT": 0,
-    "BANK_PATH": str(Path(__file__).resolve().parent.parent / "questions"),
+    # What time it is: every service asks quizapp.clock.now(), which calls this.
+    "CLOCK": wall_clock,
+    "BANK_PATH": str(QUESTIONS_DIR),
 }
 
 

@@ -12,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from quizapp.models.base import Base
 
@@ -35,3 +35,13 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _begin_before_sqlite_savepoint(connection: Connection, _name: str) -> None:
+    """Python's sqlite3 opens a transaction only before a write, so a savepoint
+    that comes first (after reads) would open one of its own, and releasing it
+    would commit: the request's unit of work would lose its all-or-nothing."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

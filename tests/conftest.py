@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 
-from quizapp import create_app
-from quizapp.config import database_url
+from quizapp import content, create_app
+from quizapp.bank.services import store
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from tests import _databases as databases
+from tests._requirements import require_all
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 PASSWORD = "correct horse battery staple"
@@ -32,26 +33,45 @@ def on_postgres() -> bool:
     return bool(TEST_DATABASE_URL)
 
 
-@pytest.fixture
-def database_uri(tmp_path: Path) -> Iterator[str]:
-    """A database no other test touches: a SQLite file, or a PostgreSQL schema
-    created for this test and dropped after it."""
-    if not on_postgres():
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked slow (over about 5 s) unless asked for; CI always runs them."""
+    if config.getoption("--run-slow") or require_all():
         return
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(database_url(TEST_DATABASE_URL))
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(database_url(TEST_DATABASE_URL)).update_query_dict(
-        {"options": f"-csearch_path={schema}"}
+    skip = pytest.mark.skip(
+        reason="slow: runs with --run-slow or QUIZAPP_TESTS_REQUIRE_ALL=1 (as .ci/run sets)"
     )
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def database_uri(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database no other test touches: a SQLite file, or a PostgreSQL schema
+    created for this test and dropped after it.
+
+    A test that uses ``bank`` starts instead from a copy of the session's
+    ``bank_template``, so the bundled bank is read and stored once per session,
+    not once per test.
+    """
+    template = (
+        request.getfixturevalue("bank_template")
+        if "bank_template" in request.fixturenames
+        else None
+    )
+    if not on_postgres():
+        target = tmp_path / "test.db"
+        yield databases.copy_sqlite(template, target) if template else f"sqlite:///{target}"
+    elif template:
+        with databases.postgres_schema_copy(TEST_DATABASE_URL, template, db.metadata) as uri:
+            yield uri
+    else:
+        with databases.postgres_schema(TEST_DATABASE_URL) as uri:
+            yield uri
 
 
 def build_app(database_uri: str, **overrides: object) -> Flask:
@@ -199,14 +219,38 @@ def instructor_client(app: Flask, accounts: Accounts, instructor: User) -> Flask
 BUNDLED_BANK = Path(__file__).resolve().parents[1] / "questions"
 
 
-@pytest.fixture
-def bank(app: Flask):
-    """The bundled leukopenia bank, loaded into this test's database."""
-    from quizapp import content
-    from quizapp.bank.services import store
+@pytest.fixture(scope="session")
+def bundled_bank() -> content.Bank:
+    """The bundled bank as questions/ holds it when the session starts."""
+    return content.read_bank(BUNDLED_BANK)
 
-    loaded = content.read_bank(BUNDLED_BANK)
-    with app.app_context():
-        store(loaded)
-        db.session.commit()
-    return loaded
+
+@pytest.fixture(scope="session")
+def bank_template(
+    tmp_path_factory: pytest.TempPathFactory, bundled_bank: content.Bank
+) -> Iterator[str]:
+    """A database with today's schema and the bundled bank stored, built once per
+    session and never kept between sessions (models and bank files change)."""
+
+    def fill(uri: str) -> str:
+        app = build_app(uri)
+        with app.app_context():
+            db.create_all()
+            store(bundled_bank)
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        return uri
+
+    if not on_postgres():
+        yield fill(f"sqlite:///{tmp_path_factory.mktemp('bank') / 'template.db'}")
+        return
+    with databases.postgres_schema(TEST_DATABASE_URL) as uri:
+        yield fill(uri)
+
+
+@pytest.fixture
+def bank(app: Flask, bank_template: str, bundled_bank: content.Bank) -> content.Bank:
+    """The bundled leukopenia bank in this test's database. Nothing is loaded here:
+    asking for ``bank_template`` makes ``database_uri`` start from a copy of it."""
+    return bundled_bank

@@ -141,3 +141,41 @@ def test_upgrading_keeps_existing_content_and_history(make_app) -> None:
                 for table in ("item", "item_fact", "item_version", "fact")
             ]
         assert counts == [1, 1, 1, 1]
+
+
+def test_the_account_takes_over_the_study_settings_time_zone(make_app) -> None:
+    """0006 moves the zone from the flashcard settings to the account: a learner
+    keeps the zone they chose, one without settings gets UTC, and it goes back down."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="0005_editors_classes")
+        with db.engine.begin() as connection:
+            for id_, email in ((1, "kiri@example.org"), (2, "sam@example.org")):
+                connection.execute(
+                    text(
+                        "INSERT INTO user_account (id, email, display_name, password_hash, role, "
+                        "session_token, created_at) VALUES (:id, :email, 'L', 'x', 'learner', "
+                        ":token, '2026-01-01 00:00:00+00')"
+                    ),
+                    {"id": id_, "email": email, "token": f"token-{id_}"},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO study_settings (user_id, desired_retention, new_per_day, "
+                    "time_zone) VALUES (1, 0.85, 5, 'Pacific/Auckland')"
+                )
+            )
+        upgrade(revision="0006_account_time_zone")
+        with db.engine.connect() as connection:
+            zones = connection.execute(
+                text("SELECT id, time_zone FROM user_account ORDER BY id")
+            ).all()
+            settings = connection.execute(
+                text("SELECT user_id, desired_retention, new_per_day FROM study_settings")
+            ).all()
+        assert [tuple(row) for row in zones] == [(1, "Pacific/Auckland"), (2, "UTC")]
+        assert [tuple(row) for row in settings] == [(1, 0.85, 5)]
+        downgrade(revision="0005_editors_classes")
+        with db.engine.connect() as connection:
+            back = connection.execute(text("SELECT user_id, time_zone FROM study_settings")).all()
+        assert [tuple(row) for row in back] == [(1, "Pacific/Auckland")]

@@ -5,17 +5,17 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from quizapp.auth import services as accounts
+from quizapp.cli_groups import Group
 from quizapp.extensions import db
 from quizapp.models import Role, User
 
 ROLE_CHOICE = click.Choice([role.value for role in Role])
 
 
-user_cli = AppGroup("user", help="Create and manage accounts.")
+user_cli = Group("user", help="Create and manage accounts.")
 
 
 def _read_password() -> str:
@@ -36,7 +36,6 @@ def create(email: str, role: str, name: str | None) -> None:
         user = accounts.create_user(email, name or email.split("@")[0], password, role=Role(role))
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
@@ -49,7 +48,6 @@ def set_role(email: str, role: str) -> None:
     if user is None:
         raise click.ClickException(f"No account with the email address {email}.")
     user.role = Role(role)
-    db.session.commit()
     click.echo(f"{user.email} is now a {role}.")
 
 

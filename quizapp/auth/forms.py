@@ -13,12 +13,6 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class EmptyForm(FlaskForm):
-    """A form with only its CSRF token, for plain POST buttons such as sign out."""
-
-    submit = SubmitField("Submit")
-
-
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address", filters=[strip], validators=[DataRequired(), Length(max=254)]

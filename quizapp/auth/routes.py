@@ -10,12 +10,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from quizapp import clock
 from quizapp.auth import bp
 from quizapp.auth import services as accounts
-from quizapp.auth.forms import ChangePasswordForm, EmptyForm, RegisterForm, SignInForm
-from quizapp.extensions import db, limiter
-from quizapp.models import User, utcnow
+from quizapp.auth.forms import ChangePasswordForm, RegisterForm, SignInForm
+from quizapp.extensions import limiter
+from quizapp.models import User
 from quizapp.security import guessing_limit
+from quizapp.web.fields import add_error, required
+from quizapp.web.forms import EmptyForm
 
 SIGN_IN_FAILED = "That email address and password do not match an account."
 
@@ -47,7 +50,7 @@ def _start_session(user: User, remember: bool = False) -> None:
     """A fresh session on sign-in, so nothing set before it (a planted id) carries over."""
     session.clear()
     login_user(user, remember=remember)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -57,12 +60,13 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.email.data, form.display_name.data, form.password.data)
+            user = accounts.create_user(
+                required(form.email), required(form.display_name), required(form.password)
+            )
         except accounts.AccountError as error:
-            form.email.errors.append(str(error))
+            add_error(form.email, str(error))
         else:
             _start_session(user)
-            db.session.commit()
             flash("Welcome! Your account is ready.", "success")
             return redirect(url_for("main.home"))
     return _form_page("auth/register.html", form)
@@ -76,10 +80,9 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("main.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = accounts.authenticate(required(form.email), required(form.password))
         if user is not None:
             _start_session(user, remember=form.remember.data)
-            db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(SIGN_IN_FAILED)
     return _form_page("auth/login.html", form)
@@ -100,12 +103,13 @@ def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current_password.data, form.password.data)
+            accounts.change_password(
+                current_user, required(form.current_password), required(form.password)
+            )
         except accounts.AccountError as error:
-            form.current_password.errors.append(str(error))
+            add_error(form.current_password, str(error))
         else:
             _start_session(current_user._get_current_object())
-            db.session.commit()
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("main.home"))
     return _form_page("auth/password.html", form)
@@ -121,14 +125,15 @@ def setup(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = accounts.redeem_setup_token(
-                setup_token, form.email.data, form.display_name.data, form.password.data
+                setup_token,
+                required(form.email),
+                required(form.display_name),
+                required(form.password),
             )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form.email.errors.append(str(error))
+        except accounts.AccountError as error:  # the 400 page undoes the spent token
+            add_error(form.email, str(error))
         else:
             _start_session(user)
-            db.session.commit()
             flash("Your instructor account is ready. The setup link no longer works.", "success")
             return redirect(url_for("main.home"))
     return _form_page("auth/setup.html", form)

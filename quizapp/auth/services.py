@@ -7,15 +7,17 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp import clock
 from quizapp.extensions import db
-from quizapp.models import Role, SetupToken, User, utcnow
-from quizapp.models.user import new_session_token
+from quizapp.models import Role, SetupToken, User
+from quizapp.models.user import DEFAULT_TIME_ZONE, new_session_token
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -58,7 +60,7 @@ def hash_password(password: str) -> str:
 
 
 def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER) -> User:
-    """Add a user to the session; the caller commits. Raises AccountError."""
+    """Add a user to the session (the request or command commits). Raises AccountError."""
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem)
@@ -68,11 +70,10 @@ def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER)
     user = User(
         email=email, display_name=name.strip(), password_hash=hash_password(password), role=role
     )
-    db.session.add(user)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a savepoint: the caller's other work stays
+            db.session.add(user)
     except IntegrityError as error:  # registered by another request a moment ago
-        db.session.rollback()
         raise AccountError("An account with this email address already exists.") from error
     return user
 
@@ -103,6 +104,17 @@ def change_password(user: User, current: str, new: str) -> None:
     user.session_token = new_session_token()
 
 
+def time_zone(user_id: int) -> ZoneInfo:
+    """The account's zone: where its days start and how its times are shown."""
+    user = db.session.get(User, user_id)
+    return ZoneInfo(user.time_zone if user else DEFAULT_TIME_ZONE)
+
+
+def set_time_zone(user_id: int, name: str) -> None:
+    """Store the account's zone (an IANA name the form has checked)."""
+    db.session.execute(update(User).where(User.id == user_id).values(time_zone=name))
+
+
 def instructor_exists() -> bool:
     return bool(db.session.scalar(select(exists().where(User.role == Role.INSTRUCTOR))))
 
@@ -112,8 +124,8 @@ def _token_hash(token: str) -> str:
 
 
 def issue_setup_token(now: datetime | None = None) -> str:
-    """A new one-time token for creating the first instructor; the caller commits."""
-    now = now or utcnow()
+    """A new one-time token for creating the first instructor."""
+    now = now or clock.now()
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["SETUP_TOKEN_MAX_AGE_MINUTES"])
     db.session.add(
@@ -124,7 +136,7 @@ def issue_setup_token(now: datetime | None = None) -> str:
 
 def valid_setup_token(token: str, now: datetime | None = None) -> SetupToken | None:
     """The unused, unexpired token, while no instructor exists yet."""
-    now = now or utcnow()
+    now = now or clock.now()
     found = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == _token_hash(token)))
     if found is None or found.used_at is not None or found.expires_at <= now or instructor_exists():
         return None
@@ -137,7 +149,7 @@ def redeem_setup_token(token: SetupToken, email: str, name: str, password: str) 
     spent = db.session.execute(
         update(SetupToken)
         .where(SetupToken.id == token.id, SetupToken.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=clock.now())
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise AccountError("This setup link has already been used.")

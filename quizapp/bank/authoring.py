@@ -11,10 +11,20 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from quizapp.bank.services import DeckRows, write_version
+from sqlalchemy.exc import IntegrityError
+
+from quizapp.bank.services import (
+    NEEDS_FACTS,
+    DeckRows,
+    EditConflict,
+    ensure_current,
+    write_version,
+)
 from quizapp.content import ItemType, Status, normalise
 from quizapp.content.text import CLOZE_GAP, cloze_deletions, cloze_gaps, cloze_problem
+from quizapp.extensions import db
 from quizapp.models import Deck, Item, User
+from quizapp.models.content import WEB_ORIGIN
 
 MAX_PROMPT = 2000
 MAX_OPTION = 300
@@ -22,8 +32,6 @@ MAX_ANSWER = 1000
 MAX_EXPLANATION = 4000
 MAX_OPTIONS = 10
 CLOZE_ANSWER_SEPARATOR = "; "
-WEB_ORIGIN = "web"
-NEEDS_FACTS = "Link at least one fact: the explanation and citation come from it."
 
 
 @dataclass
@@ -43,6 +51,7 @@ class ItemDraft:
     options: list[str] | None = None
     answer: Any = None
     accept: list[str] = field(default_factory=list)
+    feedback: dict[str, str] = field(default_factory=dict)  # wrong option -> why it is wrong
 
     def content(self) -> dict[str, Any]:
         """The version content, in the same shape the bank stores."""
@@ -51,7 +60,7 @@ class ItemDraft:
             deletions = cloze_deletions(self.prompt)
             prompt = cloze_gaps(self.prompt)
             answer = CLOZE_ANSWER_SEPARATOR.join(deletions)
-        return {
+        data = {
             "topic": self.topic,
             "type": self.type.value,
             "prompt": prompt,
@@ -62,6 +71,7 @@ class ItemDraft:
             "facts": sorted(set(self.facts)),
             "source": self.source,
         }
+        return data | ({"feedback": self.feedback} if self.feedback else {})
 
     @classmethod
     def from_content(cls, data: dict[str, Any]) -> ItemDraft:
@@ -80,6 +90,7 @@ class ItemDraft:
             options=data["options"],
             answer=data["answer"],
             accept=list(data["accept"]),
+            feedback=dict(data.get("feedback") or {}),
         )
 
 
@@ -196,6 +207,20 @@ def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
         found.append(("options", f"Mark exactly one option as correct (now {len(right)})."))
     if draft.type is ItemType.MULTIPLE and (not right or not isinstance(answer, list)):
         found.append(("options", "Mark at least one option as correct."))
+    return found + _feedback_problems(draft, options, right)
+
+
+def _feedback_problems(
+    draft: ItemDraft, options: list[str], right: list[Any]
+) -> list[tuple[str, str]]:
+    """Feedback says why a wrong option is wrong: it must name one, in under MAX_EXPLANATION."""
+    found = []
+    for option, why in draft.feedback.items():
+        if option not in options or option in right:
+            found.append(("feedback", f"'{option}' is not one of the wrong options."))
+        elif not isinstance(why, str) or len(why) > MAX_EXPLANATION:
+            message = f"Say in under {MAX_EXPLANATION} characters why '{option}' is wrong."
+            found.append(("feedback", message))
     return found
 
 
@@ -231,3 +256,33 @@ def restore(item: Item, content: dict[str, Any], editor: User) -> bool:
         item.origin = WEB_ORIGIN
         return True
     return False
+
+
+def save_edit(item: Item, draft: ItemDraft, editor: User, base_version: int | None) -> bool:
+    """Save an edit made from ``base_version``; False when nothing changed.
+
+    Raises:
+        EditConflict: someone saved first, before or at the same moment (the
+            version number is unique per item, so the second save hits it).
+    """
+    ensure_current(item, base_version)
+    before = item.version
+    try:
+        with db.session.begin_nested():
+            save(item.deck, item, draft, editor)
+    except IntegrityError:
+        raise EditConflict from None
+    return item.version != before
+
+
+def restore_version(item: Item, content: dict[str, Any], editor: User) -> bool:
+    """:func:`restore`, refusing a save that races it.
+
+    Raises:
+        EditConflict: another save took the next version number at the same moment.
+    """
+    try:
+        with db.session.begin_nested():
+            return restore(item, content, editor)
+    except IntegrityError:
+        raise EditConflict from None

@@ -51,7 +51,7 @@ class Filters:
         )
 
 
-def items_query(filters: Filters) -> Select[tuple[Item]]:
+def items_query(filters: Filters) -> Select[Item]:
     """Items matching every given filter, newest change first."""
     query = select(Item).options(
         joinedload(Item.deck),
@@ -77,7 +77,7 @@ def items_query(filters: Filters) -> Select[tuple[Item]]:
     return query.order_by(Item.updated_at.desc(), Item.id.desc())
 
 
-def open_flags() -> Select[tuple[Flag]]:
+def open_flags() -> Select[Flag]:
     """Learners' "this looks wrong" reports still waiting for an instructor, oldest first."""
     return (
         select(Flag)

@@ -8,17 +8,18 @@ from pathlib import Path
 from typing import TextIO
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from quizapp import content
-from quizapp.bank import services
+from quizapp.bank import gate, services
 from quizapp.bank.services import DeckRows
 from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
+from quizapp.cli_groups import Group
+from quizapp.content.lint import lint_deck
 from quizapp.extensions import db
 from quizapp.models import Deck
 
-bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
+bank_cli = Group("bank", help="Check, load and export the question bank.")
 
 PATH_ARGUMENT = click.argument(
     "path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
@@ -59,7 +60,38 @@ def check(path: Path | None, seeds: Path | None) -> None:
             click.echo(str(problem), err=True)
         if problems:
             sys.exit(1)
+    errors = [
+        finding
+        for deck in bank.decks
+        for finding in lint_deck(deck, [item for item in bank.items if item.deck == deck.id]).errors
+    ]
+    for finding in errors:
+        click.echo(str(finding), err=True)
+    if errors:
+        click.echo(f"{len(errors)} item-writing error(s): see 'quizapp bank lint'.", err=True)
+        sys.exit(1)
     click.echo(f"OK: {_summary(bank)}.")
+
+
+@bank_cli.command("lint")
+@PATH_ARGUMENT
+def lint(path: Path | None) -> None:
+    """Report every item-writing flaw and the figures of the quality gate; exit 1 on an error."""
+    try:
+        decks = content.load_bank(path or services.bank_path())
+    except content.BankError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    reports = [gate.run(deck) for deck in decks]
+    for report in reports:
+        for finding in report.lint.findings:
+            click.echo(str(finding))
+    for report in reports:
+        for line in gate.summary(report):
+            click.echo(line)
+    if any(report.lint.errors for report in reports):
+        sys.exit(1)
 
 
 @bank_cli.command("load")
@@ -68,7 +100,6 @@ def load(path: Path | None) -> None:
     """Load the bank into the database in one transaction, updating items by id."""
     bank = _read(path)
     report = services.store(bank)
-    db.session.commit()
     click.echo(f"Loaded {_summary(bank)}. {report}")
 
 
@@ -114,5 +145,4 @@ def import_command(file: Path, deck: str | None, topic: str | None, source: str 
         click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
         sys.exit(1)
     report = store_import(target, incoming, None)
-    db.session.commit()
     click.echo(str(report))

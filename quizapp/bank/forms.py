@@ -17,7 +17,6 @@ from wtforms import (
     FormField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -28,9 +27,10 @@ from wtforms.fields import FloatField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from quizapp.bank.authoring import MAX_OPTIONS, ItemDraft, problems
+from quizapp.bank.authoring import MAX_EXPLANATION, MAX_OPTIONS, ItemDraft, problems
 from quizapp.bank.services import DeckRows
 from quizapp.content import ItemType, Status
+from quizapp.web.fields import SelectChoice
 
 MAX_BULK = 500  # items changed by one bulk action
 MAX_ID = 2**31 - 1
@@ -45,6 +45,7 @@ class OptionForm(Form):
 
     text = StringField("Option")
     correct = BooleanField("Correct")
+    why = TextAreaField("Why it is wrong", validators=[Length(max=MAX_EXPLANATION)])
 
 
 class ItemForm(FlaskForm):
@@ -111,13 +112,21 @@ class ItemForm(FlaskForm):
     def draft(self) -> ItemDraft:
         kind = self.item_type
         options = None
+        feedback: dict[str, str] = {}
         answer: Any = (self.answer.data or "").strip()
         if kind in (ItemType.SINGLE, ItemType.MULTIPLE):
             filled = [
                 entry for entry in self.options.entries if (entry.form.text.data or "").strip()
             ]
-            options = [entry.form.text.data.strip() for entry in filled]
-            right = [entry.form.text.data.strip() for entry in filled if entry.form.correct.data]
+            options = [(entry.form.text.data or "").strip() for entry in filled]
+            right = [
+                (entry.form.text.data or "").strip() for entry in filled if entry.form.correct.data
+            ]
+            feedback = {
+                (entry.form.text.data or "").strip(): why
+                for entry in filled
+                if (why := (entry.form.why.data or "").strip())
+            }
             answer = (
                 right if kind is ItemType.MULTIPLE else (right[0] if len(right) == 1 else right)
             )
@@ -139,6 +148,7 @@ class ItemForm(FlaskForm):
             options=options,
             answer=answer,
             accept=_lines(self.accept.data) if kind is ItemType.FILLIN else [],
+            feedback=feedback,
         )
 
     def _explanation(self) -> str:
@@ -157,6 +167,7 @@ class ItemForm(FlaskForm):
             right = answer if isinstance(answer, list) else [answer]
             for entry, option in zip(self.options.entries, draft.options, strict=False):
                 entry.form.text.data, entry.form.correct.data = option, option in right
+                entry.form.why.data = draft.feedback.get(option, "")
         elif isinstance(answer, bool):
             self.truth.data = "true" if answer else "false"
         elif isinstance(answer, dict):
@@ -173,7 +184,7 @@ class ItemForm(FlaskForm):
             return False
         found = problems(self.draft(), self.rows)
         for name, messages in found.items():
-            if name == "options":
+            if name in ("options", "feedback"):
                 self.option_errors += messages
             else:
                 getattr(self, name).errors = [*getattr(self, name).errors, *messages]

@@ -5,20 +5,20 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
-from quizapp.bank import bp
-from quizapp.bank.authoring import NEEDS_FACTS, ItemDraft, restore, save
+from quizapp.bank import authoring, bp, gate, publishing, services
+from quizapp.bank.authoring import ItemDraft
 from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags, page_number
 from quizapp.bank.forms import ImportForm, ItemForm, ResolveFlagForm, StatusForm
 from quizapp.bank.services import DeckRows
 from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
 from quizapp.content import BankError, ItemType, Status
+from quizapp.content.lint import Finding
 from quizapp.extensions import db
-from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic, utcnow
+from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic
+from quizapp.web.fields import SelectChoice
 
 REVIEW_DRAFTS = 100
 
@@ -95,8 +95,8 @@ def create(item_type: str) -> ResponseReturnValue:
     deck = _deck_or_404(request.args.get("deck"))
     form = ItemForm(ItemType(item_type), DeckRows.of(deck.id))
     if form.save.data and form.validate_on_submit():
-        item = save(deck, None, form.draft(), current_user)
-        db.session.commit()
+        item = authoring.save(deck, None, form.draft(), current_user)
+        db.session.flush()  # the new item's id, for the address it goes to
         flash("Saved as a draft. Publish it when it is ready for learners.", "success")
         return redirect(url_for("bank.show", item_id=item.id))
     return _edit_page(form, deck, None)
@@ -117,6 +117,7 @@ def show(item_id: int) -> str:
         item=item,
         versions=versions,
         flags=flags,
+        findings=gate.item_findings(item),
         status_form=StatusForm(),
         resolve_form=ResolveFlagForm(),
     )
@@ -125,27 +126,22 @@ def show(item_id: int) -> str:
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 def edit(item_id: int) -> ResponseReturnValue:
     item = _item_or_404(item_id)
-    current = db.session.scalar(
-        select(ItemVersion.content).where(
-            ItemVersion.item_id == item.id, ItemVersion.version == item.version
-        )
-    )
     form = ItemForm(item.type, DeckRows.of(item.deck_id))
     if request.method == "GET":
+        current = db.session.execute(
+            select(ItemVersion.content).where(
+                ItemVersion.item_id == item.id, ItemVersion.version == item.version
+            )
+        ).scalar_one()  # an item's current version always exists
         form.fill(ItemDraft.from_content(current))
         form.base_version.data = item.version
     elif form.save.data and form.validate_on_submit():
-        before = item.version
-        if form.base_version.data != before:
-            return _edit_page(form, item.deck, item, conflict=_conflict(item))
-        save(item.deck, item, form.draft(), current_user)
         try:
-            db.session.commit()
-        except IntegrityError:  # another save took this version number a moment ago
-            db.session.rollback()
-            return _edit_page(form, item.deck, item, conflict=_conflict(_item_or_404(item_id)))
-        changed = item.version != before
+            changed = authoring.save_edit(item, form.draft(), current_user, form.base_version.data)
+        except services.EditConflict:
+            return _edit_page(form, item.deck, item, conflict=_conflict(item))
         flash(f"Saved as version {item.version}." if changed else "Nothing changed.", "success")
+        _flash_withdrawn(publishing.hold_to_gate(item))
         return redirect(url_for("bank.show", item_id=item.id))
     return _edit_page(form, item.deck, item)
 
@@ -156,17 +152,25 @@ def restore_version(item_id: int, version: int) -> ResponseReturnValue:
     old = db.first_or_404(
         select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == version)
     )
-    restored = restore(item, old.content, current_user)
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        restored = authoring.restore_version(item, old.content, current_user)
+    except services.EditConflict:
         abort(409, description="Someone saved this item at the same moment. Reload and try again.")
     if restored:
         flash(f"Version {version} restored as version {item.version}.", "success")
+        _flash_withdrawn(publishing.hold_to_gate(item))
     else:
         flash(f"Version {version} is already the current content.", "info")
     return redirect(url_for("bank.show", item_id=item.id))
+
+
+def _flash_withdrawn(errors: list[Finding]) -> None:
+    if errors:
+        reasons = "; ".join(f"{finding.code}: {finding.reason}" for finding in errors)
+        flash(
+            f"Moved back to drafts, so learners do not meet it until it is fixed: {reasons}",
+            "error",
+        )
 
 
 @bp.route("/status", methods=["POST"])
@@ -178,20 +182,17 @@ def set_status() -> ResponseReturnValue:
         flash("Tick at least one item and choose a status.", "error")
         return redirect(back, 303)
     status = Status(form.status.data)
-    query = select(Item).where(Item.id.in_(form.items.data))
-    if status is Status.PUBLISHED:
-        unlinked = db.session.scalars(
-            query.where(~Item.facts.any()).with_only_columns(Item.uid)
-        ).all()
-        if unlinked:
-            flash(f"Not published: {', '.join(unlinked)} — {NEEDS_FACTS}", "error")
-        query = query.where(Item.facts.any())
-    items = db.session.scalars(query).all()
-    for item in items:
-        item.status = status
-        item.updated_by = current_user
-    db.session.commit()
-    flash(f"{len(items)} item(s) set to {status.value}.", "success")
+    change = publishing.set_status(form.items.data, status, current_user)
+    if change.unlinked:
+        flash(f"Not published: {', '.join(change.unlinked)} — {services.NEEDS_FACTS}", "error")
+    if change.failing:
+        flash(
+            f"Not published: {', '.join(change.failing)} — fix the item-writing errors "
+            "listed on each item's page first.",
+            "error",
+        )
+    if change.changed or not (change.unlinked or change.failing):
+        flash(f"{change.changed} item(s) set to {status.value}.", "success")
     return redirect(back, 303)
 
 
@@ -240,7 +241,6 @@ def import_file() -> ResponseReturnValue:
             problems = [str(problem) for problem in error.problems]
         else:
             report = store_import(deck, incoming, current_user)
-            db.session.commit()
             flash(f"{report} Review them in the bank, then publish.", "success")
             return redirect(url_for("bank.index", status="draft"))
     status = 400 if problems or form.errors else 200
@@ -274,15 +274,7 @@ def resolve_flag(flag_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash(" ".join(form.resolution.errors), "error")
         return redirect(url_for("bank.review"), 303)
-    resolved = db.session.execute(  # only the first of two instructors resolving at once
-        update(Flag)
-        .where(Flag.id == flag.id, Flag.resolved_at.is_(None))
-        .values(
-            resolved_at=utcnow(), resolved_by_id=current_user.id, resolution=form.resolution.data
-        )
-    )
-    db.session.commit()
-    if resolved.rowcount:
+    if services.resolve_flag(flag.id, current_user, form.resolution.data or ""):
         flash("Report resolved.", "success")
     else:
         flash("That report was already resolved.", "info")

@@ -1,7 +1,8 @@
 """Storing a checked bank in the database, and writing the stored bank out.
 
 ``quizapp bank load``, ``quizapp serve`` and (later) the instructors' import
-all call :func:`store`; the caller commits, so a load is one transaction.
+all call :func:`store`; the request or command commits, so a load is one
+transaction. The instructors' rules (publishing, edit conflicts, flags) are at the end.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from quizapp import content
+from quizapp import clock, content
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, Item, ItemVersion, Source, Topic, User
-
-BANK_ORIGIN = "bank"
+from quizapp.models import Deck, Fact, Flag, Item, ItemVersion, Source, Topic, User
+from quizapp.models.content import BANK_ORIGIN
 
 
 @dataclass
@@ -49,7 +49,7 @@ def bank_is_empty() -> bool:
 
 def load_bundled_if_empty() -> LoadReport | None:
     """A new database starts with the bundled bank; one that has items keeps its own.
-    Returns what was loaded (the caller commits), or None."""
+    Returns what was loaded, or None."""
     if not bank_is_empty():
         return None
     return store(content.read_bank(bank_path()))
@@ -74,7 +74,17 @@ def _store_deck(deck: content.Deck) -> Deck:
     db.session.flush()
     topics = {t.key: t for t in db.session.scalars(select(Topic).where(Topic.deck_id == row.id))}
     for position, (key, title) in enumerate(deck.topics.items()):
-        _upsert(Topic, topics, key, deck_id=row.id, key=key, title=title, position=position)
+        _upsert(
+            Topic,
+            topics,
+            key,
+            deck_id=row.id,
+            key=key,
+            title=title,
+            position=position,
+            importance=deck.weight(key),
+            core=key in deck.core_topics,
+        )
     sources = {s.key: s for s in db.session.scalars(select(Source).where(Source.deck_id == row.id))}
     for source in deck.sources.values():
         _upsert(
@@ -121,15 +131,23 @@ CONTENT_FIELDS = (
 
 
 def item_content(item: content.Item) -> dict[str, Any]:
-    """The fields whose change makes a new version of an item (keys of the export)."""
+    """The fields whose change makes a new version of an item (keys of the export).
+
+    Option feedback is part of the content when there is any; an item without
+    it keeps the content (and hash) it had before feedback existed.
+    """
     exported = item.to_dict()
-    return {key: exported[key] for key in CONTENT_FIELDS}
+    data = {key: exported[key] for key in CONTENT_FIELDS}
+    return data | ({"feedback": exported["feedback"]} if exported["feedback"] else {})
 
 
 def content_hash(data: dict[str, Any]) -> str:
     """A fingerprint of the content in a canonical form, so that the same item
-    read from any file hashes alike: facts as a set, 3 and 3.0 as one number."""
+    read from any file hashes alike: facts as a set, 3 and 3.0 as one number,
+    no option feedback as no field at all."""
     canonical = data | {"facts": sorted(data["facts"])}
+    if not canonical.get("feedback", True):
+        del canonical["feedback"]
     answer = data["answer"]
     if isinstance(answer, dict):
         canonical["answer"] = {k: v if k == "unit" else float(v) for k, v in answer.items()}
@@ -174,6 +192,7 @@ def write_version(
         data["options"],
     )
     row.answer, row.accept, row.explanation = data["answer"], data["accept"], data["explanation"]
+    row.option_feedback = data.get("feedback") or {}
     row.facts = [rows.facts[key] for key in data["facts"]]
     row.content_hash = digest
     row.updated_by = editor
@@ -246,6 +265,7 @@ def content_item(row: Item) -> content.Item:
         answer=answer,
         accept=tuple(row.accept),
         explanation=row.explanation,
+        feedback=dict(row.option_feedback or {}),
         facts=tuple(fact.key for fact in row.facts),
         source=row.source.key,
         status=row.status,
@@ -314,3 +334,33 @@ def overview() -> list[tuple[str, str, str, int]]:
         .order_by(Deck.title, Item.type, Item.status)
     ).all()
     return [(title, type_.value, status.value, count) for title, type_, status, count in rows]
+
+
+# --- instructors' rules: publishing, edit conflicts, flags --------------------
+
+NEEDS_FACTS = "Link at least one fact: the explanation and citation come from it."
+
+
+class EditConflict(Exception):
+    """Someone saved the item after the editor opened it (the page answers 409)."""
+
+
+def ensure_current(item: Item, base_version: int | None) -> None:
+    """Refuse an edit made from an older version than the item's current one.
+
+    Raises:
+        EditConflict: the item moved on since ``base_version`` was shown.
+    """
+    if base_version != item.version:
+        raise EditConflict
+
+
+def resolve_flag(flag_id: int, resolver: User, resolution: str) -> bool:
+    """Close a learner's report; False when it was already closed (of two
+    instructors resolving at once, only the first counts)."""
+    resolved = db.session.execute(
+        update(Flag)
+        .where(Flag.id == flag_id, Flag.resolved_at.is_(None))
+        .values(resolved_at=clock.now(), resolved_by_id=resolver.id, resolution=resolution)
+    )
+    return bool(resolved.rowcount)  # type: ignore[attr-defined]

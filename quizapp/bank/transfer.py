@@ -21,7 +21,7 @@ from quizapp.bank.authoring import ItemDraft, problems, save
 from quizapp.bank.services import DeckRows, export, stored_items
 from quizapp.content.gift import GiftQuestion, parse_gift, render_gift
 from quizapp.content.problems import BankError, Problem, Report
-from quizapp.content.yamlfile import LineDict, parse_yaml
+from quizapp.content.yamlfile import LineDict, LineList, parse_yaml
 from quizapp.extensions import db
 from quizapp.models import Deck, Item, User
 
@@ -113,6 +113,7 @@ def _from_gift(question: GiftQuestion, deck: Deck, defaults: Defaults) -> Incomi
         options=None if question.options is None else list(question.options),
         answer=answer,
         accept=list(question.accept),
+        feedback=dict(question.feedback),
     )
     return Incoming(question.line, _uid(question.title, deck), draft)
 
@@ -123,7 +124,7 @@ def _from_yaml(text: str, filename: str, deck: Deck, defaults: Defaults) -> list
     entries = data.get("items") if isinstance(data, dict) else None
     if report.problems:
         raise BankError(report.problems)
-    if not isinstance(entries, list):
+    if not isinstance(entries, LineList):  # every YAML sequence parse_yaml builds is one
         raise BankError([Problem(filename, 1, "expected a mapping with a list under 'items'")])
     incoming, found = [], []
     for index, entry in enumerate(entries):
@@ -154,18 +155,28 @@ def _from_entry(entry: LineDict, line: int, deck: Deck, defaults: Defaults) -> I
         "options": None if options is None else [str(option) for option in options],
         "answer": entry["answer"],
         "accept": [str(alternative) for alternative in entry.get("accept") or []],
+        "feedback": _feedback(entry.get("feedback")),
     }
     return Incoming(line, _uid(entry.get("id"), deck), ItemDraft.from_content(stored))
+
+
+def _feedback(value: Any) -> dict[str, str]:
+    """Option-level feedback of the export: each wrong option's text mapped to why it is wrong."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("'feedback' must map wrong options to why each is wrong")
+    return {str(option): str(why) for option, why in value.items()}
 
 
 def _uid(title: Any, deck: Deck) -> str | None:
     """Our own ids come back as they were; another system's names get this deck's prefix."""
     if not title:
         return None
-    title = str(title)
-    if title.startswith(f"{deck.slug}:"):
-        return title
-    return f"{deck.slug}:import:" + re.sub(r"[^\w.-]+", "-", title).strip("-")[:120]
+    name = str(title)
+    if name.startswith(f"{deck.slug}:"):
+        return name
+    return f"{deck.slug}:import:" + re.sub(r"[^\w.-]+", "-", name).strip("-")[:120]
 
 
 def store_import(deck: Deck, incoming: list[Incoming], editor: User | None) -> ImportReport:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from quizapp.classes.services import display_code
+from quizapp.cli_groups import shared_group
 
 bp = Blueprint("classes", __name__, url_prefix="/classes")
 
 
 def init_app(app: Flask) -> None:
-    from quizapp.classes import cells, cli, routes  # noqa: F401  (views; `quizapp export progress`)
+    from quizapp.classes import cells, cli, routes  # noqa: F401  (registers the views)
 
     app.register_blueprint(bp)
+    shared_group(app, "export").add_command(cli.progress)
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.globals.update(
         pct=cells.pct,

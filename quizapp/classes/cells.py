@@ -13,8 +13,9 @@ from datetime import datetime
 
 from markupsafe import Markup, escape
 
-from quizapp.classes.analytics import MasteryGrid
+from quizapp.classes.grid import MasteryGrid
 from quizapp.progress.mastery import TopicMastery
+from quizapp.web.templating import local_time
 
 
 def _dash(missing: str) -> str:
@@ -37,8 +38,7 @@ def pct(value: float | None, missing: str = "none") -> Markup:
 def when(value: datetime | None) -> Markup:
     if value is None:
         return Markup(_dash("never"))
-    shown = value.strftime("%d %b %Y, %H:%M")
-    return Markup(f'<time datetime="{value.isoformat()}">{shown} UTC</time>')
+    return Markup(f'<time datetime="{value.isoformat()}">{local_time(value)}</time>')
 
 
 def _cell(cell: TopicMastery | None) -> str:

@@ -1,7 +1,6 @@
 """``quizapp export progress``: a class's roster or item analysis as a CSV file.
 
-Added to the ``export`` group that ``quizapp.study.cli`` owns (one group, one
-``quizapp export --help``).
+Added to the shared ``export`` group by :func:`quizapp.classes.init_app`.
 """
 
 from __future__ import annotations
@@ -9,15 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 
-from quizapp.classes import analytics, exports
+from quizapp import clock
+from quizapp.classes import exports
+from quizapp.classes.grid import all_topics, mastery_grid
+from quizapp.classes.selection import class_learners
+from quizapp.cli_groups import command
 from quizapp.extensions import db
 from quizapp.models import Classroom
-from quizapp.study.cli import export_cli
 
 
-@export_cli.command("progress")
+@command("progress")
 @click.argument("classroom_id", metavar="CLASS_ID", type=int)
 @click.option(
     "--output",
@@ -33,14 +34,14 @@ def progress(classroom_id: int, output: Path | None, items: bool) -> None:
     if classroom is None:
         raise click.ClickException(f"No class {classroom_id}.")
     path = output or Path(exports.filename(classroom, "items" if items else "roster"))
-    learners = analytics.class_learners(classroom.id)
+    learners = class_learners(classroom.id)
     with path.open("w", encoding="utf-8", newline="") as file:
         if items:
             count = exports.write_items(file, learners)
             what = "questions"
         else:
-            now = current_app.config["STUDY_CLOCK"]()
-            grid = analytics.mastery_grid(learners, now, analytics.all_topics())
+            now = clock.now()
+            grid = mastery_grid(learners, now, all_topics())
             count = exports.write_roster(file, classroom, learners, grid)
             what = "learners"
     click.echo(f"Wrote {count} {what} of {classroom.name} to {path}.")

@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from quizapp.bank import TYPE_NAMES
-from quizapp.classes import analytics
-from quizapp.classes.analytics import ItemStats, Learners, MasteryGrid, Sorting
+from quizapp.classes.grid import MasteryGrid
+from quizapp.classes.items import ItemStats, item_analysis
+from quizapp.classes.roster import roster
+from quizapp.classes.selection import Learners, Sorting
 from quizapp.models import Classroom
+from quizapp.web.templating import TYPE_NAMES
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -94,7 +96,7 @@ def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: Ma
                 for topic in grid.topics
             ),
         ]
-        for learner in analytics.roster(classroom.id, Sorting("name"), learners)
+        for learner in roster(classroom.id, Sorting("name"), learners)
     )
     return write_csv(out, header, rows)
 
@@ -136,6 +138,6 @@ def write_items(out: TextIO, learners: Learners) -> int:
             " ".join(item.flags),
             _picks_text(item),
         ]
-        for item in analytics.item_analysis(learners, Sorting("facility"))
+        for item in item_analysis(learners, Sorting("facility"))
     )
     return write_csv(out, header, rows)

@@ -4,23 +4,27 @@ pages, item analysis and CSV downloads; a learner's join and leave."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from quizapp.auth.forms import EmptyForm
-from quizapp.classes import analytics, bp, exports, services
-from quizapp.classes.analytics import Sorting
+from quizapp import clock
+from quizapp.classes import bp, exports, services
 from quizapp.classes.forms import ClassroomForm, JoinForm
+from quizapp.classes.grid import all_topics, mastery_grid, sort_by_grid, topic_column
+from quizapp.classes.items import ITEM_COLUMNS, LOW_FACILITY, WEAK_DISCRIMINATION, item_analysis
+from quizapp.classes.reviews import recent_reviews, review_counts
+from quizapp.classes.roster import ROSTER_COLUMNS, learner_stats, roster
+from quizapp.classes.selection import Learners, Sorting, all_learners, class_learners
 from quizapp.extensions import db, limiter
 from quizapp.models import Classroom, Enrolment, Role
 from quizapp.quiz import summaries
 from quizapp.security import guessing_limit, instructor_required, role_required
+from quizapp.web.fields import add_error, required
+from quizapp.web.forms import EmptyForm
 
 learner_required = role_required(Role.LEARNER)
 MAX_PAGE = 10_000  # of a learner's quiz history; past it, OFFSET would only be absurd
@@ -39,13 +43,8 @@ def _own_classroom(classroom_id: int) -> Classroom:
 def index() -> ResponseReturnValue:
     form = ClassroomForm()
     if form.validate_on_submit():
-        try:
-            classroom = services.create_classroom(form.name.data, current_user)
-            db.session.commit()
-        except IntegrityError:  # a double click: the first click made the class
-            db.session.rollback()
-            classroom = services.classroom_named(form.name.data, current_user)
-        else:
+        classroom, created = services.create_classroom(required(form.name), current_user)
+        if created:
             code = services.display_code(classroom.join_code)
             flash(f"Class created. Share the join code {code}.", "success")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
@@ -67,32 +66,22 @@ def show(classroom_id: int) -> str:
     """The join code, the roster with each learner's numbers, and the mastery grid."""
     classroom = _own_classroom(classroom_id)
     sorting = Sorting.read(request.args, _roster_sortable, "name")
-    learners = analytics.class_learners(classroom.id)
-    grid = analytics.mastery_grid(learners, _now(), analytics.all_topics())
-    roster = analytics.sort_by_grid(
-        analytics.roster(classroom.id, sorting, learners), grid, sorting
-    )
+    learners = class_learners(classroom.id)
+    grid = mastery_grid(learners, clock.now(), all_topics())
+    rows = sort_by_grid(roster(classroom.id, sorting, learners), grid, sorting)
     return render_template(
         "classes/show.html",
         classroom=classroom,
-        roster=roster,
+        roster=rows,
         grid=grid,
         sorting=sorting,
-        columns=analytics.ROSTER_COLUMNS,
+        columns=ROSTER_COLUMNS,
         form=EmptyForm(),
     )
 
 
-def _now() -> datetime:
-    return current_app.config["STUDY_CLOCK"]()  # type: ignore[no-any-return]
-
-
 def _roster_sortable(key: str) -> bool:
-    return (
-        key in analytics.ROSTER_COLUMNS
-        or key == "mastered"
-        or analytics.topic_column(key) is not None
-    )
+    return key in ROSTER_COLUMNS or key == "mastered" or topic_column(key) is not None
 
 
 @bp.route("/<int:classroom_id>/learners/<int:learner_id>")
@@ -101,22 +90,22 @@ def learner(classroom_id: int, learner_id: int) -> str:
     """One learner of the class: numbers, topic mastery, quizzes and recent reviews.
     A learner outside the instructor's class is as good as absent (404)."""
     classroom = _own_classroom(classroom_id)
-    stats = analytics.learner_stats(classroom.id, learner_id)
+    stats = learner_stats(classroom.id, learner_id)
     if stats is None:
         abort(404)
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     attempts, more = summaries.history(learner_id, page)
-    now = _now()
-    week, month = analytics.review_counts(learner_id, now)
+    now = clock.now()
+    week, month = review_counts(learner_id, now)
     return render_template(
         "classes/learner.html",
         classroom=classroom,
         learner=stats,
-        grid=analytics.mastery_grid([learner_id], now, analytics.all_topics()),
+        grid=mastery_grid([learner_id], now, all_topics()),
         attempts=attempts,
         page=page,
         more=more,
-        reviews=analytics.recent_reviews(learner_id),
+        reviews=recent_reviews(learner_id),
         reviews_week=week,
         reviews_month=month,
     )
@@ -126,26 +115,26 @@ def learner(classroom_id: int, learner_id: int) -> str:
 @instructor_required
 def items(classroom_id: int) -> str:
     classroom = _own_classroom(classroom_id)
-    return _items_page(analytics.class_learners(classroom.id), classroom)
+    return _items_page(class_learners(classroom.id), classroom)
 
 
 @bp.route("/items/all")
 @instructor_required
 def items_all() -> str:
     """Item analysis over every learner's finished quizzes, in a class or not."""
-    return _items_page(analytics.all_learners(), None)
+    return _items_page(all_learners(), None)
 
 
-def _items_page(learners: analytics.Learners, classroom: Classroom | None) -> str:
-    sorting = Sorting.read(request.args, analytics.ITEM_COLUMNS.__contains__, "facility")
+def _items_page(learners: Learners, classroom: Classroom | None) -> str:
+    sorting = Sorting.read(request.args, ITEM_COLUMNS.__contains__, "facility")
     return render_template(
         "classes/items.html",
         classroom=classroom,
-        items=analytics.item_analysis(learners, sorting),
+        items=item_analysis(learners, sorting),
         sorting=sorting,
-        columns=analytics.ITEM_COLUMNS,
-        low_facility=analytics.LOW_FACILITY,
-        weak_discrimination=analytics.WEAK_DISCRIMINATION,
+        columns=ITEM_COLUMNS,
+        low_facility=LOW_FACILITY,
+        weak_discrimination=WEAK_DISCRIMINATION,
     )
 
 
@@ -153,8 +142,8 @@ def _items_page(learners: analytics.Learners, classroom: Classroom | None) -> st
 @instructor_required
 def roster_csv(classroom_id: int) -> Response:
     classroom = _own_classroom(classroom_id)
-    learners = analytics.class_learners(classroom.id)
-    grid = analytics.mastery_grid(learners, _now(), analytics.all_topics())
+    learners = class_learners(classroom.id)
+    grid = mastery_grid(learners, clock.now(), all_topics())
     out = io.StringIO()
     exports.write_roster(out, classroom, learners, grid)
     return _csv(out, exports.filename(classroom, "roster"))
@@ -165,7 +154,7 @@ def roster_csv(classroom_id: int) -> Response:
 def items_csv(classroom_id: int) -> Response:
     classroom = _own_classroom(classroom_id)
     out = io.StringIO()
-    exports.write_items(out, analytics.class_learners(classroom.id))
+    exports.write_items(out, class_learners(classroom.id))
     return _csv(out, exports.filename(classroom, "items"))
 
 
@@ -173,7 +162,7 @@ def items_csv(classroom_id: int) -> Response:
 @instructor_required
 def items_all_csv() -> Response:
     out = io.StringIO()
-    exports.write_items(out, analytics.all_learners())
+    exports.write_items(out, all_learners())
     return _csv(out, "all-learners-items.csv")
 
 
@@ -193,7 +182,6 @@ def _csv(out: io.StringIO, name: str) -> Response:
 def regenerate_code(classroom_id: int) -> ResponseReturnValue:
     classroom = _own_classroom(classroom_id)
     services.regenerate_code(classroom)
-    db.session.commit()
     flash("A new join code is ready; the old one no longer works.", "success")
     return redirect(url_for("classes.show", classroom_id=classroom.id), 303)
 
@@ -204,7 +192,6 @@ def set_joining(classroom_id: int) -> ResponseReturnValue:
     """Open or close joining; the button says which, so a double click cannot undo it."""
     classroom = _own_classroom(classroom_id)
     classroom.joining_open = request.form.get("open") == "1"
-    db.session.commit()
     flash(
         "Learners can join with the code." if classroom.joining_open else "Joining is closed.",
         "success",
@@ -219,12 +206,11 @@ def join() -> ResponseReturnValue:
     """Join with a code; a wrong, old or closed code gets one message (it reveals nothing)."""
     form = JoinForm()
     if form.validate_on_submit():
-        classroom = services.open_classroom(form.code.data)
+        classroom = services.open_classroom(required(form.code))
         if classroom is None:
-            form.code.errors.append("No open class has this code. Check it with your instructor.")
+            add_error(form.code, "No open class has this code. Check it with your instructor.")
         else:
             joined = services.enrol(classroom, current_user)
-            db.session.commit()
             flash(
                 f"You joined {classroom.name}."
                 if joined
@@ -260,6 +246,5 @@ def _memberships() -> list[Enrolment]:
 def leave(classroom_id: int) -> ResponseReturnValue:
     if not services.leave(classroom_id, current_user):
         abort(404)
-    db.session.commit()
     flash("You left the class. Your own progress is kept.", "success")
     return redirect(url_for("classes.mine"), 303)

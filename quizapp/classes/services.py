@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import Classroom, Enrolment, User
@@ -30,13 +32,19 @@ def normalise_code(typed: str) -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
-def create_classroom(name: str, instructor: User) -> Classroom:
+def create_classroom(name: str, instructor: User) -> tuple[Classroom, bool]:
+    """The instructor's class of this name, and whether it is new: a double click
+    finds the class the first click made."""
     classroom = Classroom(name=name.strip(), instructor=instructor, join_code=new_join_code())
-    db.session.add(classroom)
-    return classroom
+    try:
+        with db.session.begin_nested():
+            db.session.add(classroom)
+    except IntegrityError:
+        return _classroom_named(name, instructor), False
+    return classroom, True
 
 
-def classroom_named(name: str, instructor: User) -> Classroom:
+def _classroom_named(name: str, instructor: User) -> Classroom:
     return db.session.scalars(
         select(Classroom).where(
             Classroom.instructor_id == instructor.id, Classroom.name == name.strip()
@@ -67,9 +75,13 @@ def enrol(classroom: Classroom, learner: User) -> bool:
 
 
 def leave(classroom_id: int, learner: User) -> bool:
-    result = db.session.execute(
-        delete(Enrolment).where(
-            Enrolment.classroom_id == classroom_id, Enrolment.learner_id == learner.id
-        )
+    # A DELETE's result is a CursorResult; Session.execute is typed for any statement.
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            delete(Enrolment).where(
+                Enrolment.classroom_id == classroom_id, Enrolment.learner_id == learner.id
+            )
+        ),
     )
     return bool(result.rowcount)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .generator import generate
 from .loader import load_bank, load_deck
-from .model import Deck, Fact, Item, ItemType, Kind, NumericAnswer, Source, Status
+from .model import Deck, Distractor, Fact, Item, ItemType, Kind, NumericAnswer, Source, Status
 from .problems import BankError, Location, Problem
 from .quotes import quote_problems
 from .text import normalise
@@ -21,6 +21,7 @@ __all__ = [
     "Bank",
     "BankError",
     "Deck",
+    "Distractor",
     "Fact",
     "Item",
     "ItemType",

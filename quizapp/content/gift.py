@@ -6,9 +6,10 @@ lines, which Moodle ignores and :func:`parse_gift` reads back, so that a
 written file parses to the same questions.
 
 quizapp grades an answer right or wrong, so the reader keeps what is worth
-100% and drops the rest: per-answer feedback is ignored, a partial-credit
-option of a single-answer question is a wrong option, and partial-credit
-alternatives of short and numeric answers are left out.
+100% and drops the rest: a partial-credit option of a single-answer question
+is a wrong option, and partial-credit alternatives of short and numeric
+answers are left out. Per-answer feedback (``~option#why``) on the wrong
+options of a choice question is kept as the item's option feedback.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .model import Answer, Item, ItemType, Kind, NumericAnswer
@@ -63,6 +64,7 @@ class GiftQuestion:
     explanation: str
     facts: tuple[str, ...]
     source: str | None
+    feedback: Mapping[str, str] = field(default_factory=dict)
 
 
 def render_gift(items: Iterable[Item]) -> str:
@@ -101,12 +103,24 @@ def _answer_lines(item: Item) -> list[str]:
     if isinstance(answer, NumericAnswer):
         return [f"={answer.value}:{answer.tolerance}"]
     if isinstance(answer, tuple):
-        return _weighted_lines(item.options or (), answer)
+        return [
+            line + _why(item, option)
+            for line, option in zip(
+                _weighted_lines(item.options or (), answer), item.options or (), strict=True
+            )
+        ]
     if item.type is ItemType.SINGLE:
         return [
-            f"{'=' if option == answer else '~'}{_text(option)}" for option in item.options or ()
+            f"{'=' if option == answer else '~'}{_text(option)}{_why(item, option)}"
+            for option in item.options or ()
         ]
     return [f"={_text(text)}" for text in (answer, *item.accept)]
+
+
+def _why(item: Item, option: str) -> str:
+    """A wrong option's feedback as GIFT per-answer feedback (``#why``), or nothing."""
+    why = item.feedback.get(option)
+    return f"#{_text(why)}" if why else ""
 
 
 def _weighted_lines(options: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
@@ -147,6 +161,7 @@ class _Answered(NamedTuple):
     options: tuple[str, ...] | None
     answer: Answer
     accept: tuple[str, ...] = ()
+    feedback: Mapping[str, str] = {}  # never mutated: a shared empty default is safe
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,7 @@ class _Choice:
     offset: int
     weight: float
     text: str
+    why: str = ""  # per-answer feedback
 
 
 def parse_gift(text: str, path: str) -> list[GiftQuestion]:
@@ -242,6 +258,7 @@ def _question(body: str, start: int, category: str | None, notes: dict[str, str]
         answer=answered.answer,
         accept=answered.accept,
         explanation=explanation,
+        feedback=answered.feedback,
         facts=tuple(fact.strip() for fact in notes.get("facts", "").split(",") if fact.strip()),
         source=notes.get("source") or None,
     )
@@ -299,14 +316,20 @@ def _choice(block: str, offset: int) -> _Answered:
         raise _Fault(offset, "a choice question needs at least two options")
     options = tuple(choice.text for choice in choices)
     if "=" in block:
-        return _Answered(ItemType.SINGLE, options, _only(_full_credit(choices, offset)).text)
+        key = _only(_full_credit(choices, offset)).text
+        return _Answered(ItemType.SINGLE, options, key, feedback=_feedback(choices, {key}))
     right = [choice for choice in choices if choice.weight > 0]
     if not right:
         raise _Fault(offset, _NO_RIGHT_ANSWER)
     total = sum(choice.weight for choice in right)
     if round(total / 100, 2) != 1:
         raise _Fault(offset, f"the right options' weights add up to {total:g}%, not 100%")
-    return _Answered(ItemType.MULTIPLE, options, tuple(choice.text for choice in right))
+    keys = tuple(choice.text for choice in right)
+    return _Answered(ItemType.MULTIPLE, options, keys, feedback=_feedback(choices, set(keys)))
+
+
+def _feedback(choices: list[_Choice], right: set[str]) -> dict[str, str]:
+    return {c.text: c.why for c in choices if c.why and c.text not in right}
 
 
 def _numeric(block: str, offset: int, unit: str) -> _Answered:
@@ -343,12 +366,12 @@ def _choices(block: str, offset: int, default: str) -> list[_Choice]:
         mark = text[0] if text[0] in "=~" else default
         at = offset + piece.start()
         weight, text = _weight(text.removeprefix(mark), at)
-        answer = _plain(text.split("#", 1)[0])  # per-answer feedback follows a "#"
-        if not answer:
+        answer, _, why = text.partition("#")  # per-answer feedback follows a "#"
+        if not _plain(answer):
             raise _Fault(at, "an answer has no text")
         if weight is None:
             weight = 100 if mark == "=" else 0
-        choices.append(_Choice(at, weight, answer))
+        choices.append(_Choice(at, weight, _plain(answer), _plain(why)))
     return choices
 
 

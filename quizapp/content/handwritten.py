@@ -20,8 +20,10 @@ from .schema import (
     optional,
     required,
     text,
+    text_mapping,
     texts,
 )
+from .text import normalise
 from .yamlfile import LineDict, LineList
 
 ITEMS_FILE: Spec = {"items": required(mappings)}
@@ -37,6 +39,7 @@ ITEM: Spec = {
     "explanation": optional(text),
     "relation": optional(text),
     "status": optional(one_of(Status)),
+    "feedback": optional(text_mapping),
 }
 
 
@@ -54,7 +57,7 @@ _ANSWER: dict[ItemType, Check] = {
     ItemType.MULTIPLE: texts(1),
     ItemType.TRUEFALSE: boolean,
 }
-_CHOICE_ONLY = ("options", "relation")
+_CHOICE_ONLY = ("options", "relation", "feedback")
 
 
 def read_items(data: Any, report: Report, deck: Deck, names: Names) -> tuple[Item, ...]:
@@ -91,6 +94,7 @@ def _read_item(node: LineDict, report: Report, deck: Deck, names: Names) -> Item
         status=Status(node.get("status", Status.PUBLISHED)),
         origin=report.at(node.line),
         relation=node.get("relation"),
+        feedback=dict(node.get("feedback", {})),
     )
 
 
@@ -106,6 +110,22 @@ def _check_shape(node: LineDict, kind: ItemType, report: Report) -> None:
             report.add(node.line_of(name), f"field '{name}' is only for single and multiple items")
     if kind.has_options and "options" not in node:
         report.add(node.line, f"a {kind} item needs field 'options'")
+    if kind.has_options and "options" in node and "feedback" in node:
+        _check_feedback(node, report)
+
+
+def _check_feedback(node: LineDict, report: Report) -> None:
+    """Feedback explains wrong options: each key is an option, and none is a correct answer."""
+    options = {normalise(option) for option in node["options"]}
+    answers = node["answer"] if isinstance(node["answer"], list) else [node["answer"]]
+    correct = {normalise(str(answer)) for answer in answers}
+    for option in node["feedback"]:
+        if normalise(option) not in options:
+            report.add(
+                node.line_of("feedback"), f"feedback names '{option}', which is not an option"
+            )
+        elif normalise(option) in correct:
+            report.add(node.line_of("feedback"), f"feedback names '{option}', a correct answer")
 
 
 def _check_references(node: LineDict, deck_id: str, names: Names, report: Report) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .handwritten import read_items
-from .model import Decision, Deck, Fact, Item, Relation, Source
+from .model import Decision, Deck, Distractor, Fact, Item, Relation, Source
 from .problems import BankError, Location, Problem, Report, duplicate_ids
 from .records import (
     DECISIONS_FILE,
@@ -21,6 +21,7 @@ from .records import (
     POOLS_FILE,
     SOURCES_FILE,
     read_decision,
+    read_distractors,
     read_fact,
     read_relation,
     read_source,
@@ -96,11 +97,15 @@ class _DeckReader:
             origin=Location(
                 self._shown(self.folder / DECK_YAML), header.line_of("id") if header else 1
             ),
+            importance=dict(fields.get("importance", {})),
+            core_topics=tuple(fields.get("core_topics", ())),
+            glossary=dict(fields.get("glossary", {})),
         )
         if header is None:  # without topics and relations every reference would look unknown
             return deck
         names = self._names(deck)
         self.problems.extend(reference_problems(deck, names))
+        self._check_topic_names(header, set(deck.topics))
         return replace(deck, items=self._items(deck, names))
 
     def _relations(self, fields: Mapping[str, Any]) -> dict[str, Relation]:
@@ -112,6 +117,16 @@ class _DeckReader:
             for key, node in relations.items()
         ]
         return {relation.id: relation for relation in read if relation}
+
+    def _check_topic_names(self, header: LineDict, topics: set[str]) -> None:
+        """``importance`` and ``core_topics`` may only name topics the deck has."""
+        report = self._report(self.folder / DECK_YAML)
+        for field in ("importance", "core_topics"):
+            for name in header.get(field, ()):
+                if name not in topics:
+                    report.add(
+                        header.line_of(field), f"field '{field}' names unknown topic '{name}'"
+                    )
 
     def _sources(self) -> list[Source]:
         return self._entries(self.folder / "sources.yaml", SOURCES_FILE, "sources", read_source)
@@ -131,7 +146,7 @@ class _DeckReader:
             return ()
         return tuple(self._entries(path, DECISIONS_FILE, "decisions", read_decision))
 
-    def _pools(self) -> tuple[dict[str, tuple[str, ...]], Synonyms]:
+    def _pools(self) -> tuple[dict[str, tuple[Distractor, ...]], Synonyms]:
         """pools.yaml is optional: a deck without list facts needs no pools."""
         path = self.folder / "pools.yaml"
         if not path.is_file():
@@ -142,7 +157,7 @@ class _DeckReader:
             return {}, ()
         groups = data.get("synonyms", LineList(1))
         self._check_synonym_groups(groups, self._report(path))
-        pools = {name: tuple(members) for name, members in data.get("pools", {}).items()}
+        pools = {name: read_distractors(entries) for name, entries in data.get("pools", {}).items()}
         return pools, tuple(tuple(group) for group in groups)
 
     @staticmethod

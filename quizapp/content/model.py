@@ -9,6 +9,9 @@ from typing import Any
 
 from .problems import Location
 
+DEFAULT_IMPORTANCE = 1
+IMPORTANCE_RANGE = range(1, 6)
+
 
 class Kind(StrEnum):
     """Cards are studied with the scheduler; questions are graded in quizzes."""
@@ -61,6 +64,7 @@ class Relation:
     id: str
     origin: Location = field(compare=False)
     broader: tuple[str, ...] = ()
+    label: str | None = None  # a plural noun phrase: "medicines that can lower the count"
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,14 @@ class Decision:
     quote: str
     decision: str
     origin: Location = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Distractor:
+    """A wrong answer and, when the bank gives it, why it is wrong (shown after answering)."""
+
+    text: str
+    why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,7 @@ class ListBlock:
     question: str
     members: tuple[str, ...]
     card_question: str | None = None
-    distractors: tuple[str, ...] = ()
+    distractors: tuple[Distractor, ...] = ()
     claim: str | None = None
 
     @property
@@ -117,7 +129,7 @@ class Fact:
     question: str | None = None
     answer: str | None = None
     accept: tuple[str, ...] = ()
-    distractors: tuple[str, ...] = ()
+    distractors: tuple[Distractor, ...] = ()
     cloze: str | None = None
     number: NumberBlock | None = None
     false_statements: tuple[FalseStatement, ...] = ()
@@ -150,7 +162,8 @@ class Item:
 
     ``relation`` is set on choice questions about a list, so the validator can
     prove no wrong option is a true answer; ``origin`` points at the fact (or
-    hand-written entry) the item came from.
+    hand-written entry) the item came from. ``feedback`` maps a wrong option's
+    text to why it is wrong, shown to the learner after answering.
     """
 
     id: str
@@ -167,6 +180,7 @@ class Item:
     status: Status
     origin: Location = field(compare=False)
     relation: str | None = None
+    feedback: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def kind(self) -> Kind:
@@ -190,6 +204,7 @@ class Item:
             "type": self.type.value,
             "prompt": self.prompt,
             "options": None if self.options is None else list(self.options),
+            "feedback": dict(self.feedback),
             "answer": answer.to_dict() if isinstance(answer, NumericAnswer) else _plain(answer),
             "accept": list(self.accept),
             "explanation": self.explanation,
@@ -214,8 +229,15 @@ class Deck:
     relations: Mapping[str, Relation]
     sources: Mapping[str, Source]
     facts: Mapping[str, Fact]
-    pools: Mapping[str, tuple[str, ...]]
+    pools: Mapping[str, tuple[Distractor, ...]]
     synonyms: tuple[tuple[str, ...], ...]
     decisions: tuple[Decision, ...]
     items: tuple[Item, ...]
     origin: Location = field(compare=False)
+    importance: Mapping[str, int] = field(default_factory=dict)
+    core_topics: tuple[str, ...] = ()
+    glossary: Mapping[str, str] = field(default_factory=dict)
+
+    def weight(self, topic: str) -> int:
+        """How much a topic counts in a quiz draw (deck.yaml ``importance``, default 1)."""
+        return self.importance.get(topic, DEFAULT_IMPORTANCE)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Decision, Fact, FalseStatement, ListBlock, NumberBlock, Relation, Source
+from .model import (
+    Decision,
+    Distractor,
+    Fact,
+    FalseStatement,
+    ListBlock,
+    NumberBlock,
+    Relation,
+    Source,
+)
 from .problems import Report
 from .schema import (
     Spec,
@@ -12,6 +21,9 @@ from .schema import (
     check_record,
     claim,
     cloze,
+    distractors,
+    glossary,
+    importance,
     mapping,
     mappings,
     named_lists,
@@ -36,8 +48,11 @@ DECK_FILE: Spec = {
     "description": optional(text),
     "topics": required(titles),
     "relations": optional(mapping),
+    "importance": optional(importance),
+    "core_topics": optional(texts(1, distinct=True)),
+    "glossary": optional(glossary),
 }
-RELATION: Spec = {"broader": optional(texts(1))}
+RELATION: Spec = {"broader": optional(texts(1)), "label": optional(text)}
 SOURCES_FILE: Spec = {"sources": required(mappings)}
 SOURCE: Spec = {
     "id": required(slug),
@@ -60,7 +75,7 @@ FACT: Spec = {
     "question": optional(text),
     "answer": optional(text),
     "accept": optional(texts(1)),
-    "distractors": optional(texts(MIN_DISTRACTORS)),
+    "distractors": optional(distractors(MIN_DISTRACTORS)),
     "cloze": optional(cloze),
     "number": optional(mapping),
     "false_statements": optional(mappings),
@@ -81,7 +96,7 @@ LIST: Spec = {
     "question": required(text),
     "card_question": optional(text),
     "members": required(texts(1, distinct=True)),
-    "distractors": optional(texts(1)),
+    "distractors": optional(distractors(1)),
     "claim": optional(claim),
 }
 
@@ -97,7 +112,7 @@ def read_relation(key: Any, node: Any, report: Report, line: int) -> Relation | 
     node = LineDict(line) if node is None else node
     if not check_record(node, RELATION, f"relation '{key}'", report, line):
         return None
-    return Relation(key, report.at(line), tuple(node.get("broader", ())))
+    return Relation(key, report.at(line), tuple(node.get("broader", ())), node.get("label"))
 
 
 def read_source(node: Any, report: Report, line: int) -> Source | None:
@@ -133,7 +148,7 @@ def read_fact(node: Any, report: Report, line: int) -> Fact | None:
         question=node.get("question"),
         answer=node.get("answer"),
         accept=tuple(node.get("accept", ())),
-        distractors=tuple(node.get("distractors", ())),
+        distractors=read_distractors(node.get("distractors", ())),
         cloze=node.get("cloze"),
         number=NumberBlock(**node["number"]) if "number" in node else None,
         false_statements=tuple(
@@ -170,6 +185,17 @@ def _blocks(node: LineDict) -> list[tuple[LineDict, Spec, str]]:
     return [(block, spec, what) for block, spec, what in blocks if isinstance(block, LineDict)]
 
 
+def read_distractors(entries: Any) -> tuple[Distractor, ...]:
+    """Well-formed distractor entries (plain texts or ``{text, why}``) as :class:`Distractor`."""
+    return tuple(
+        Distractor(entry) if isinstance(entry, str) else Distractor(entry["text"], entry["why"])
+        for entry in entries
+    )
+
+
 def _list_block(node: LineDict) -> ListBlock:
-    lists = {"members": tuple(node["members"]), "distractors": tuple(node.get("distractors", ()))}
+    lists = {
+        "members": tuple(node["members"]),
+        "distractors": read_distractors(node.get("distractors", ())),
+    }
     return ListBlock(**{**node, **lists})

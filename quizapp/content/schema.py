@@ -14,11 +14,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .model import IMPORTANCE_RANGE
 from .problems import Report
 from .text import cloze_problem, normalise
 from .yamlfile import LineDict
 
 Check = Callable[[Any], str | None]
+DISTRACTOR_FIELDS = frozenset({"text", "why"})
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MEMBER_PLACEHOLDER = "{member}"
@@ -122,13 +124,76 @@ def titles(value: Any) -> str | None:
     return None
 
 
+def distractor(value: Any) -> str | None:
+    """A wrong answer: plain text (legacy) or ``{text, why}`` with why it is wrong."""
+    if isinstance(value, str):
+        return text(value)
+    if not isinstance(value, dict):
+        return "must be a text or a mapping {text, why}"
+    unknown = sorted(set(value) - DISTRACTOR_FIELDS)
+    if unknown:
+        return f"has unknown field '{unknown[0]}' (a distractor has only text and why)"
+    for name in sorted(DISTRACTOR_FIELDS):
+        if name not in value:
+            return f"is missing '{name}' (write {{text: ..., why: ...}})"
+        if text(value[name]):
+            return f"has an empty '{name}'"
+    return None
+
+
+def distractors(minimum: int = 0) -> Check:
+    """A list of wrong answers (see :func:`distractor`), no two reading the same."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, list):
+            return "must be a list of distractors"
+        for entry in value:
+            if error := distractor(entry):
+                return f"entry {entry!r} {error}"
+        if len(value) < minimum:
+            return f"needs at least {minimum} entries"
+        return _repeated([entry if isinstance(entry, str) else entry["text"] for entry in value])
+
+    return check
+
+
 def named_lists(value: Any) -> str | None:
-    """Pools: kebab-case names mapped to lists of texts."""
+    """Pools: kebab-case names mapped to lists of distractors."""
     if not isinstance(value, dict):
         return "must be a mapping of pool names to lists"
     for key, entries in value.items():
-        if error := slug(key) or texts()(entries):
+        if error := slug(key) or distractors()(entries):
             return f"entry '{key}' {error}"
+    return None
+
+
+def importance(value: Any) -> str | None:
+    """Topic weights: topic keys mapped to whole numbers from 1 to 5."""
+    if not isinstance(value, dict):
+        return "must map topic keys to a weight from 1 to 5"
+    for key, weight in value.items():
+        if isinstance(weight, bool) or weight not in IMPORTANCE_RANGE:
+            return f"must map topic keys to a weight from 1 to 5 (see '{key}': {weight!r})"
+    return None
+
+
+def glossary(value: Any) -> str | None:
+    """Terms mapped to a plain-words explanation."""
+    if not isinstance(value, dict) or not value:
+        return "must map terms to their explanation in plain words"
+    for term, meaning in value.items():
+        if text(term) or text(meaning):
+            return f"must map terms to non-empty explanations (see '{term}')"
+    return None
+
+
+def text_mapping(value: Any) -> str | None:
+    """An item's feedback: option texts mapped to why that option is wrong."""
+    if not isinstance(value, dict):
+        return "must map option texts to why each is wrong"
+    for key, why in value.items():
+        if text(key) or text(why):
+            return f"must map option texts to non-empty explanations (see '{key}')"
     return None
 
 

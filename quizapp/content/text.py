@@ -6,6 +6,8 @@ import itertools
 import re
 import unicodedata
 
+from rapidfuzz import fuzz
+
 _APOSTROPHES = frozenset("'’ʼ`´")
 _DELETION = re.compile(r"\{\{([^{}]*)\}\}")
 CLOZE_GAP = "[…]"  # how a hidden part of a cloze card is shown
@@ -59,3 +61,55 @@ def cloze_prompt(cloze: str, hidden: int) -> str:
 def cloze_gaps(cloze: str) -> str:
     """The sentence with every deletion shown as a gap (a card that hides them all)."""
     return _DELETION.sub(CLOZE_GAP, cloze)
+
+
+_STEM = 5  # letters two words share when one gives the other away ("produced", "production")
+
+
+def cloze_leaks(cloze: str, hidden: int) -> bool:
+    """True when the rest of the sentence gives away deletion ``hidden`` (0-based).
+
+    The deleted text, or for a one-word deletion a word of the same stem,
+    appearing elsewhere in the sentence makes the card a matching exercise.
+    """
+    deleted = normalise(cloze_deletions(cloze)[hidden])
+    rest = normalise(cloze_prompt(cloze, hidden).replace(CLOZE_GAP, " "))
+    if f" {deleted} " in f" {rest} ":
+        return True
+    if " " in deleted or len(deleted) < _STEM:
+        return False
+    return any(word[:_STEM] == deleted[:_STEM] for word in rest.split())
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"])")
+_ECHO_SIMILARITY = 90  # rapidfuzz token-set score at which two sentences say the same
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a short explanation (split after . ! ? before a capital or digit)."""
+    return [part for part in _SENTENCE_END.split(text.strip()) if part]
+
+
+def without_echoes(explanation: str, prompt: str) -> str:
+    """The explanation less what the learner has just read: sentences that repeat
+    the prompt word for word, or an earlier sentence (the first one, a correction
+    or an option's "why", is the one written for this item). Only an exact repeat
+    of the prompt goes: a correction differs from the false statement it corrects
+    by a word or two.
+
+    A true/false item's statement is often its fact's statement, and a false
+    statement's correction often restates the fact; feedback that only echoes
+    the question teaches nothing. When every sentence is an echo, the
+    explanation is kept as it was, since the learner still needs the answer.
+    """
+    asked = normalise(prompt)
+    kept: list[str] = []
+    for sentence in sentences(explanation):
+        folded = normalise(sentence)
+        if folded == asked:
+            continue
+        if not any(
+            fuzz.token_set_ratio(normalise(other), folded) >= _ECHO_SIMILARITY for other in kept
+        ):
+            kept.append(sentence)
+    return " ".join(kept) or explanation

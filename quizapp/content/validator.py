@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from .falsify import claim_member, number_swapped
 from .model import Deck, Fact, Item, ItemType
 from .problems import Problem, duplicate_ids
 from .records import MIN_DISTRACTORS
@@ -49,13 +50,13 @@ class _Rules:
                 yield f"false statement '{false.text}' is the statement of fact '{same}'"
         if block := fact.list_block:
             for distractor in block.distractors:
-                if self.truth.is_true(block.relation, distractor):
-                    yield f"distractor '{distractor}' {_TRUE_FOR} '{block.relation}'"
+                if self.truth.is_true(block.relation, distractor.text):
+                    yield f"distractor '{distractor.text}' {_TRUE_FOR} '{block.relation}'"
         rights = [right for right in (fact.answer, *fact.accept) if right]
         for distractor in fact.distractors:
             for right in rights:
-                if self.truth.same(distractor, right):
-                    yield f"distractor '{distractor}' is a correct answer ('{right}')"
+                if self.truth.same(distractor.text, right):
+                    yield f"distractor '{distractor.text}' is a correct answer ('{right}')"
 
     def item(self, item: Item) -> Iterator[str]:
         if not item.source:
@@ -64,12 +65,34 @@ class _Rules:
             yield "links to no facts"
         if item.options is not None:
             yield from self._options(item, item.options)
-        if (
-            item.type is ItemType.TRUEFALSE
-            and item.answer is False
-            and not self._marked_false(item)
-        ):
-            yield "is answered false but its prompt is not a false_statement of its facts"
+        if item.type is ItemType.TRUEFALSE and item.answer is False:
+            yield from self._false(item)
+        for option in item.feedback:
+            if item.options is None or option not in item.options:
+                yield f"has feedback for '{option}', which is not one of its options"
+            elif self.truth.key(option) in self.truth.keys(item.answers):
+                yield f"has feedback for '{option}', a correct answer"
+
+    def _false(self, item: Item) -> Iterator[str]:
+        """A False statement must be false by the fact base, not merely marked so.
+
+        Accepted: an explicit false_statement; a fact's statement with one
+        number changed; a list claim naming something that is not a true
+        answer of the list's relation.
+        """
+        facts = [self.deck.facts[fact_id] for fact_id in item.facts if fact_id in self.deck.facts]
+        false = {normalise(statement.text) for fact in facts for statement in fact.false_statements}
+        if normalise(item.prompt) in false:
+            return
+        if any(number_swapped(fact.statement, item.prompt) for fact in facts):
+            return
+        for fact in facts:
+            block = fact.list_block
+            if block and block.claim and (named := claim_member(block.claim, item.prompt)):
+                if self.truth.is_true(block.relation, named):
+                    yield f"is answered false but '{named}' {_TRUE_FOR} '{block.relation}'"
+                return
+        yield "is answered false but its prompt is not a false_statement of its facts"
 
     def _options(self, item: Item, options: tuple[str, ...]) -> Iterator[str]:
         seen: set[str] = set()
@@ -104,9 +127,3 @@ class _Rules:
             yield f"wrong option '{option}' {_TRUE_FOR} '{item.relation}'"
         elif any(self.truth.same(option, accepted) for accepted in item.accept):
             yield f"wrong option '{option}' is an accepted answer"
-
-    def _marked_false(self, item: Item) -> bool:
-        """A False item must state one of its facts' explicit false statements."""
-        facts = [self.deck.facts[fact_id] for fact_id in item.facts if fact_id in self.deck.facts]
-        false = {normalise(statement.text) for fact in facts for statement in fact.false_statements}
-        return normalise(item.prompt) in false

@@ -48,11 +48,12 @@ class _LineLoader(yaml.SafeLoader):
         """Refuse ``*alias`` references: a bank never needs them, and nested ones
         let a few kilobytes expand into gigabytes."""
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in the stubs
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        # PyYAML passes the index in a sequence or the key node in a mapping; the stubs say int.
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _line(node: yaml.Node) -> int:

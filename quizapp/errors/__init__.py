@@ -6,8 +6,6 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from quizapp.extensions import db
-
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Bad request", "The request could not be understood. Please check what you sent."),
     403: ("Not allowed", "Your account does not have access to this page."),
@@ -24,7 +22,8 @@ MESSAGES: dict[int, tuple[str, str]] = {
     429: ("Too many attempts", "Too many requests in a short time. Wait a minute, then try again."),
     500: (
         "Something went wrong",
-        "An unexpected error happened on our side. Your progress is saved; please try again.",
+        "An unexpected error happened on our side, and this last step was not saved "
+        "(everything before it is). Please try again.",
     ),
 }
 
@@ -51,7 +50,6 @@ def _csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def _server_error(error: InternalServerError) -> tuple[str, int]:
-    db.session.rollback()
     return _render(500)
 
 

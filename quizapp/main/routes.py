@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import text
 
+from quizapp import clock
 from quizapp.extensions import db, limiter
 from quizapp.main import bp
 from quizapp.quiz.summaries import unfinished_attempt
@@ -14,7 +15,7 @@ from quizapp.study import services as study
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("main/home.html")
-    now = current_app.config["STUDY_CLOCK"]()
+    now = clock.now()
     new_left = study.new_left_today(current_user.id, study.settings_for(current_user.id), now)
     return render_template(
         "main/home.html",

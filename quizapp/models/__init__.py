@@ -1,6 +1,6 @@
 """Models, split by domain; importing this package registers every table."""
 
-from quizapp.models.base import Base, UTCDateTime, utcnow
+from quizapp.models.base import Base, UTCDateTime
 from quizapp.models.classes import Classroom, Enrolment
 from quizapp.models.content import Deck, Fact, Item, ItemVersion, Source, Topic, item_fact
 from quizapp.models.quiz import (
@@ -40,5 +40,4 @@ __all__ = [
     "UTCDateTime",
     "attempt_topic",
     "item_fact",
-    "utcnow",
 ]

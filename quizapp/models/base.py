@@ -22,10 +22,6 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every database.
 
@@ -47,19 +43,27 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        stored: datetime = value
+        if stored.tzinfo is None:
+            return stored.replace(tzinfo=UTC)
+        return stored.astimezone(UTC)
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-def enum_column(enum_class: type[enum.Enum]) -> Enum:
-    """Store an enum by its value, as a checked string on every database."""
+def enum_column(enum_class: type[enum.Enum], column: str) -> Enum:
+    """Store an enum by its value, as a string every database checks.
+
+    A plain string column with a CHECK constraint (``ck_<table>_<column>``) rather
+    than a PostgreSQL enum type, so adding a member is one constraint swap on either
+    database.
+    """
     return Enum(
         enum_class,
+        name=column,
         native_enum=False,
+        create_constraint=True,
         length=20,
         values_callable=lambda members: [member.value for member in members],
     )

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.models.base import Base, UTCDateTime, utcnow
+from quizapp.clock import now
+from quizapp.models.base import Base, UTCDateTime
 from quizapp.models.user import User
 
 
@@ -24,7 +25,7 @@ class Classroom(Base):
     # Stored without the dashes people see; unique so a code names one class.
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     joining_open: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     instructor: Mapped[User] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(
@@ -43,7 +44,7 @@ class Enrolment(Base):
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     classroom: Mapped[Classroom] = relationship(back_populates="enrolments")
     learner: Mapped[User] = relationship()

@@ -6,12 +6,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false, text
 
+from quizapp.clock import now
 from quizapp.content import ItemType, Kind, Status
-from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column, utcnow
+from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column
 from quizapp.models.user import User
+
+# Where an item's content comes from: the bank files, or the web app's editor.
+BANK_ORIGIN = "bank"
+WEB_ORIGIN = "web"
 
 
 class Deck(Base):
@@ -38,6 +53,10 @@ class Topic(Base):
     key: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     position: Mapped[int]
+    # From deck.yaml: a topic's weight in a quiz draw (1-5), and whether every
+    # default quiz must ask about it (seeking help, preventing infection).
+    importance: Mapped[int] = mapped_column(default=1, server_default="1")
+    core: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     deck: Mapped[Deck] = relationship(back_populates="topics")
 
@@ -78,8 +97,8 @@ class Fact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"))
-    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
     statement: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
 
@@ -95,30 +114,36 @@ class Item(Base):
     __table_args__ = (
         Index("ix_item_deck_status_type", "deck_id", "status", "type"),
         Index("ix_item_updated_at", "updated_at"),
+        CheckConstraint("version >= 1", name="version"),
+        CheckConstraint(f"origin IN ('{BANK_ORIGIN}', '{WEB_ORIGIN}')", name="origin"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(200), unique=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), index=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
-    type: Mapped[ItemType] = mapped_column(enum_column(ItemType))
-    status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.DRAFT)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    type: Mapped[ItemType] = mapped_column(enum_column(ItemType, "type"))
+    status: Mapped[Status] = mapped_column(enum_column(Status, "status"), default=Status.DRAFT)
     version: Mapped[int] = mapped_column(default=1)
     prompt: Mapped[str] = mapped_column(Text)
     options: Mapped[list[str] | None] = mapped_column(JSONType)
     answer: Mapped[Any] = mapped_column(JSONType)
     accept: Mapped[list[str]] = mapped_column(JSONType, default=list)
     explanation: Mapped[str] = mapped_column(Text)
+    # Wrong option's text -> why it is wrong, shown to the learner after answering.
+    option_feedback: Mapped[dict[str, str]] = mapped_column(
+        JSONType, default=dict, server_default=text("'{}'")
+    )
     # Hash of the content fields: a bank load rewrites an item only when it changed.
     content_hash: Mapped[str] = mapped_column(String(64))
     # "bank" items follow the bank files (and are retired when they leave them);
     # items written in the web app are left alone by a bank load.
-    origin: Mapped[str] = mapped_column(String(10), default="bank")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    origin: Mapped[str] = mapped_column(String(10), default=BANK_ORIGIN)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now, onupdate=now)
     # None when the last change came from the bank files rather than a person.
     updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
 
     deck: Mapped[Deck] = relationship()
@@ -136,15 +161,18 @@ class ItemVersion(Base):
     """An item's content as it was at one version, so past answers keep their meaning."""
 
     __tablename__ = "item_version"
-    __table_args__ = (UniqueConstraint("item_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("item_id", "version"),
+        CheckConstraint("version >= 1", name="version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
     version: Mapped[int]
     content: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
 
     item: Mapped[Item] = relationship()

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
@@ -19,7 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column, utcnow
+from quizapp.clock import now
+from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column
 from quizapp.models.content import Deck, ItemVersion, Topic
 from quizapp.models.user import User
 
@@ -58,19 +60,21 @@ class Attempt(Base):
     __table_args__ = (
         UniqueConstraint("learner_id", "start_token"),
         Index("ix_attempt_learner_started", "learner_id", "started_at"),
+        CheckConstraint("length >= 1", name="length"),
+        CheckConstraint("score BETWEEN 0 AND length", name="score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("deck.id", ondelete="CASCADE"), index=True)
     start_token: Mapped[str] = mapped_column(String(64))
-    mode: Mapped[QuizMode] = mapped_column(enum_column(QuizMode))
-    feedback: Mapped[FeedbackTiming] = mapped_column(enum_column(FeedbackTiming))
+    mode: Mapped[QuizMode] = mapped_column(enum_column(QuizMode, "mode"))
+    feedback: Mapped[FeedbackTiming] = mapped_column(enum_column(FeedbackTiming, "feedback"))
     length: Mapped[int]
     # Seeds the draw and the shuffles; their outcome is stored too, so a reload
     # never depends on re-running them.
     seed: Mapped[int] = mapped_column(BigInteger)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[float | None]
 
@@ -106,9 +110,11 @@ class AttemptQuestion(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"))
     position: Mapped[int]
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id", ondelete="CASCADE"))
+    item_version_id: Mapped[int] = mapped_column(
+        ForeignKey("item_version.id", ondelete="CASCADE"), index=True
+    )
     # The topic the item had when drawn: what the per-topic results group by.
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
     option_order: Mapped[list[int] | None] = mapped_column(JSONType)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")
@@ -127,6 +133,7 @@ class Response(Base):
     """
 
     __tablename__ = "response"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 1", name="score"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_question_id: Mapped[int] = mapped_column(
@@ -136,7 +143,7 @@ class Response(Base):
     answer: Mapped[Any] = mapped_column(JSONType)
     score: Mapped[float]
     correct: Mapped[bool]
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     question: Mapped[AttemptQuestion] = relationship(back_populates="response")
 
@@ -156,16 +163,18 @@ class Flag(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
-    item_version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id", ondelete="CASCADE"))
+    item_version_id: Mapped[int] = mapped_column(
+        ForeignKey("item_version.id", ondelete="CASCADE"), index=True
+    )
     # The report stays for the instructors when the learner's account goes.
     learner_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     comment: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL")
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     resolution: Mapped[str | None] = mapped_column(Text)
 

@@ -8,12 +8,26 @@ rated has no ``CardState`` row at all, which is what makes it "new".
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.models.base import Base, UTCDateTime
+
+
+def fsrs_card_checks(suffix: str = "") -> tuple[CheckConstraint, ...]:
+    """The ranges of an ``fsrs.Card``'s fields: a ``State`` (1-3), a learning step
+    from 0, a positive stability and a difficulty from 1 to 10 (fsrs clamps both).
+    ``suffix`` names the columns of the card as it was before a rating."""
+    return tuple(
+        CheckConstraint(f"{column}{suffix} {rule}", name=f"{column}{suffix}")
+        for column, rule in (
+            ("state", "BETWEEN 1 AND 3"),
+            ("step", ">= 0"),
+            ("stability", "> 0"),
+            ("difficulty", "BETWEEN 1 AND 10"),
+        )
+    )
 
 
 class CardState(Base):
@@ -29,12 +43,13 @@ class CardState(Base):
         UniqueConstraint("user_id", "item_id"),
         # The next card and the counts: one learner's cards in order of due time.
         Index("ix_card_state_user_id_due", "user_id", "due"),
-        CheckConstraint("state BETWEEN 1 AND 3", name="state"),
+        *fsrs_card_checks(),
+        CheckConstraint("version >= 1", name="version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     state: Mapped[int] = mapped_column(SmallInteger)
     step: Mapped[int | None]
     stability: Mapped[float]
@@ -53,11 +68,13 @@ class ReviewLog(Base):
         # Today's new cards and the last rating (undo): recent rows of one learner.
         Index("ix_review_log_user_id_reviewed_at", "user_id", "reviewed_at"),
         CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
+        *fsrs_card_checks("_before"),
+        CheckConstraint("duration_ms >= 0", name="duration_ms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     rating: Mapped[int] = mapped_column(SmallInteger)
     reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     duration_ms: Mapped[int | None]
@@ -72,19 +89,26 @@ class ReviewLog(Base):
 class StudySettings(Base):
     """A learner's choices; a learner without a row studies with the defaults."""
 
-    __tablename__ = "study_settings"
-
     DEFAULT_RETENTION = 0.9
     DEFAULT_NEW_PER_DAY = 20
-    DEFAULT_TIME_ZONE = "UTC"
+    # What the settings form offers; the database refuses anything else.
+    MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
+    MAX_NEW_PER_DAY = 9999
+
+    __tablename__ = "study_settings"
+    __table_args__ = (
+        CheckConstraint(
+            f"desired_retention BETWEEN {MIN_RETENTION} AND {MAX_RETENTION}",
+            name="desired_retention",
+        ),
+        CheckConstraint(f"new_per_day BETWEEN 0 AND {MAX_NEW_PER_DAY}", name="new_per_day"),
+    )
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     desired_retention: Mapped[float] = mapped_column(default=DEFAULT_RETENTION)
     new_per_day: Mapped[int] = mapped_column(default=DEFAULT_NEW_PER_DAY)
-    # IANA name; the learner's day (and so the new-card limit) starts at local midnight.
-    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
 
     @classmethod
     def defaults(cls, user_id: int) -> StudySettings:
@@ -93,9 +117,4 @@ class StudySettings(Base):
             user_id=user_id,
             desired_retention=cls.DEFAULT_RETENTION,
             new_per_day=cls.DEFAULT_NEW_PER_DAY,
-            time_zone=cls.DEFAULT_TIME_ZONE,
         )
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.time_zone)

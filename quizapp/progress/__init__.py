@@ -1,7 +1,7 @@
 """The learner's progress dashboard: mastery per topic, what is due, reviews per
 day, the streak and quiz scores over time, each chart drawn on the server as SVG.
 
-Time comes from ``STUDY_CLOCK`` (see :mod:`quizapp.study`), so tests move it.
+Time comes from :mod:`quizapp.clock`, so tests move it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The learner's local days, for counting in SQL. No Flask and no database here.
+"""The learner's local days, for counting in SQL. No database here.
 
 A day runs from one local midnight to the next, so it may last 23 or 25 hours
 when the clocks change, and its bounds in UTC may fall on any minute (India is
@@ -11,12 +11,15 @@ of comparisons, which works alike on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, literal_column
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, literal_column
+
+from quizapp.clock import local_midnight
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,10 @@ class Days:
     def date(self, number: int) -> date:
         return self.first + timedelta(days=number)
 
-    def dates(self) -> list[date]:
+    def dates(self) -> list[dt.date]:  # plain ``date`` here names the method above
         return [self.date(number) for number in range(len(self))]
 
-    def number(self, column: ColumnElement[datetime]) -> ColumnElement[int]:
+    def number(self, column: SQLColumnExpression[datetime]) -> ColumnElement[int]:
         """SQL: the number of the day ``column`` falls on.
 
         Anything before the first day counts as day 0 and anything after the
@@ -68,17 +71,12 @@ class Days:
         return _search(column, self.bounds, 0, len(self))
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    """When ``day`` begins in ``zone``, in UTC (as :func:`quizapp.study.scheduling.day_start`)."""
-    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-
-
 def local_date(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
 def _search(
-    column: ColumnElement[datetime], bounds: Sequence[datetime], low: int, high: int
+    column: SQLColumnExpression[datetime], bounds: Sequence[datetime], low: int, high: int
 ) -> ColumnElement[int]:
     """The day number among days ``low`` to ``high - 1``, halving the range each step."""
     if high - low == 1:

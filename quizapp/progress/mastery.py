@@ -16,23 +16,35 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Item, Response, ReviewLog
 
 # Learner ids, or a query that selects them, used as ``IN (…)`` through ``among``.
-Learners = Collection[int] | Select[tuple[int]]
+Learners = Collection[int] | Select[int]
 WINDOW = timedelta(days=90)
 AGAIN = 1  # fsrs Rating.Again
 
 
-def among(column: ColumnElement[int], learners: Learners) -> ColumnElement[bool]:
+def among(column: SQLColumnExpression[int], learners: Learners) -> ColumnElement[bool]:
     """``column IN (learners)``. Ids are written into the SQL as numbers: as
     bind parameters, 500 of them took psycopg 17 ms to parse, per statement."""
     if isinstance(learners, Select):
         return column.in_(learners)
-    ids = bindparam(
+    ids: BindParameter[int] = bindparam(
         "learner_ids", [int(i) for i in learners], expanding=True, literal_execute=True, unique=True
     )
     return column.in_(ids)
@@ -61,9 +73,7 @@ class TopicMastery:
         return sum(parts) / len(parts) if parts else None
 
 
-def mastery_query(
-    learners: Learners, now: datetime
-) -> Select[tuple[int, int, float, int, int, int]]:
+def mastery_query(learners: Learners, now: datetime) -> Select[int, int, float, int, int, int]:
     """Per (learner, topic): quiz points and answers, reviews and recalls, in one query."""
     since = now - WINDOW
     answers = (

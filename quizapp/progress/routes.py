@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 
+from quizapp import clock
 from quizapp.progress import bp, charts, services
 from quizapp.progress.services import Dashboard, DayCount, DeckProgress
 
 
-def _now() -> datetime:
-    return current_app.config["STUDY_CLOCK"]()  # type: ignore[no-any-return]
-
-
 @bp.get("/")
 def index() -> str:
-    board = services.dashboard(current_user.id, _now())
+    board = services.dashboard(current_user.id, clock.now())
     return render_template(
         "progress/index.html",
         board=board,

@@ -9,14 +9,17 @@ Days are the learner's own, from midnight to midnight in their time zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import Row, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import contains_eager
 
+from quizapp.auth import services as accounts
 from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import (
@@ -32,7 +35,7 @@ from quizapp.models import (
 from quizapp.progress.days import Days, local_date, streak
 from quizapp.progress.mastery import TopicMastery, topic_mastery
 from quizapp.quiz.grading import QUESTION_TYPES
-from quizapp.study.services import CARD_TYPES, settings_for
+from quizapp.study.services import CARD_TYPES
 
 FORECAST_DAYS = 30  # today and the 29 days after it
 REVIEW_DAYS = 30  # today and the 29 days before it
@@ -133,7 +136,7 @@ class Dashboard:
 
 def dashboard(user_id: int, now: datetime) -> Dashboard:
     """Everything the progress page shows for the learner at ``now``."""
-    zone = settings_for(user_id).zone
+    zone = accounts.time_zone(user_id)
     today = local_date(now, zone)
     forecast = Days.starting(today, FORECAST_DAYS, zone)
     topics = _topics()
@@ -303,4 +306,6 @@ def _scores(user_id: int) -> list[QuizScore]:
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
         .limit(SCORES)
     )
-    return [QuizScore(*row) for row in reversed(rows.all())]
+    # Finished only (the WHERE), and finishing stores the score in the same UPDATE.
+    finished = cast("Sequence[Row[int, str, datetime, float]]", rows.all())
+    return [QuizScore(*row) for row in reversed(finished)]

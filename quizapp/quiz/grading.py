@@ -10,7 +10,7 @@ What a learner gives, per type (this is also what ``Response.answer`` stores):
 single      the chosen option's text
 multiple    the chosen options' texts
 truefalse   ``True`` or ``False``
-fillin      the text typed
+fillin      the text typed (see :func:`fillin_right` for what counts)
 numeric     the text typed ("4", "4,0", "4.0 × 10⁹/L")
 =========== ==========================================
 """
@@ -25,6 +25,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from quizapp.content import ItemType, Kind, NumericAnswer, normalise
 
 QUESTION_TYPES = tuple(t for t in ItemType if t.kind is Kind.QUESTION)
@@ -33,6 +35,16 @@ Given = str | list[str] | bool
 
 # A number at the start, with "." or "," as the decimal mark, then anything (a unit).
 _NUMBER = re.compile(r"\s*(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<rest>.*)", re.S)
+# A number anywhere in a text answer ("vitamin B12", "below 4,0 × 10⁹/L").
+_NUMBER_IN_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
+# Words that change nothing in a short answer: articles, possessives, list joiners.
+FILLER_WORDS = frozenset(
+    {"a", "an", "the", "some", "its", "their", "your", "and", "or", "by", "to"}
+)
+# One typo forgiven per this many letters of the accepted answer: none in "fever"
+# or "sepsis" (so "never" stays wrong), one in "cirrhosis", two in "kostmann syndrome".
+LETTERS_PER_TYPO = 7
+MAX_TYPOS = 3
 
 
 class AnswerError(ValueError):
@@ -92,8 +104,7 @@ def grade(question: Question, given: Given) -> Grade:
         case ItemType.TRUEFALSE:
             return Grade.of(Fraction(given is question.answer))
         case ItemType.FILLIN:
-            accepted = {normalise(text) for text in (str(question.answer), *question.accept)}
-            return Grade.of(Fraction(normalise(str(given)) in accepted))
+            return Grade.of(Fraction(fillin_right(question, str(given))))
         case _:
             assert isinstance(question.answer, NumericAnswer)
             return Grade.of(Fraction(_numeric_right(question.answer, str(given))))
@@ -103,6 +114,7 @@ def _grade_multiple(question: Question, given: Given) -> Grade:
     """Moodle's multiple-answer grading: each right choice earns 1/(number of right
     options), each wrong choice costs 1/(number of wrong options), and the total
     never goes below zero. Ticking every option therefore scores nothing."""
+    assert isinstance(question.answer, tuple)
     chosen = set(given) if isinstance(given, list) else set()
     right = set(question.answer)
     wrong = set(question.options) - right
@@ -110,6 +122,57 @@ def _grade_multiple(question: Question, given: Given) -> Grade:
     if wrong:
         points -= Fraction(len(chosen & wrong), len(wrong))
     return Grade.of(points)
+
+
+def fillin_right(question: Question, typed: str) -> bool:
+    """Whether ``typed`` says what the key or one of the accepted answers says.
+
+    An accepted answer that is a number (with or without its unit) takes any
+    number a numeric item would read as equal ("4", "4,0", "4.0 x 10^9/L").
+    Otherwise both texts are folded (case, accents, punctuation, filler words)
+    and must hold the same numbers, and their words may differ by a few typos,
+    more the longer the accepted answer (see ``LETTERS_PER_TYPO``).
+    """
+    given = _folded(typed)
+    return any(
+        _same_number(accepted, typed) or _close(_folded(accepted), given)
+        for accepted in (str(question.answer), *question.accept)
+    )
+
+
+def _same_number(accepted: str, typed: str) -> bool:
+    key = _NUMBER.fullmatch(accepted)
+    if key is None:
+        return False
+    try:
+        return read_number(typed, key["rest"]) == Decimal(key["number"].replace(",", "."))
+    except AnswerError:
+        return False
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """A text answer as compared: its numbers, and its words without filler."""
+
+    numbers: tuple[Decimal, ...]
+    words: str
+
+
+def _folded(text: str) -> _Folded:
+    # "× 10⁹" and "x 10^9" alike, as in a unit.
+    text = unicodedata.normalize("NFKC", text).replace("^", "").replace("×", "x")
+    numbers = sorted(Decimal(n.replace(",", ".")) for n in _NUMBER_IN_TEXT.findall(text))
+    words = normalise(_NUMBER_IN_TEXT.sub(" ", text)).split()
+    return _Folded(tuple(numbers), " ".join(w for w in words if w not in FILLER_WORDS))
+
+
+def _close(accepted: _Folded, given: _Folded) -> bool:
+    if accepted.numbers != given.numbers:
+        return False
+    letters = len(accepted.words.replace(" ", ""))
+    typos = min(MAX_TYPOS, letters // LETTERS_PER_TYPO)
+    distance = DamerauLevenshtein.distance(accepted.words, given.words, score_cutoff=typos)
+    return distance <= typos
 
 
 def _numeric_right(answer: NumericAnswer, text: str) -> bool:

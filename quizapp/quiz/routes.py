@@ -11,9 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
-from quizapp.auth.forms import EmptyForm
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Deck, FeedbackTiming, QuizMode
 from quizapp.quiz import bp, grading, services, summaries
@@ -25,17 +23,21 @@ from quizapp.quiz.forms import (
     answer_form,
     new_start_token,
 )
+from quizapp.web.fields import SelectChoice, required
+from quizapp.web.forms import EmptyForm
 
 Page = str | tuple[str, int]
 MAX_HISTORY_PAGE = 10_000
 
 
 def _deck(slug: str) -> Deck:
-    return db.first_or_404(select(Deck).where(Deck.slug == slug))
+    deck: Deck = db.first_or_404(select(Deck).where(Deck.slug == slug))
+    return deck
 
 
 def _own_attempt(attempt_id: int, *, lock: bool = False) -> Attempt:
-    return db.first_or_404(services.attempt_of(current_user.id, attempt_id, lock=lock))
+    attempt: Attempt = db.first_or_404(services.attempt_of(current_user.id, attempt_id, lock=lock))
+    return attempt
 
 
 def _own_question(attempt: Attempt, position: int) -> AttemptQuestion:
@@ -61,7 +63,6 @@ def _begin(settings: services.Settings, token: str) -> Response:
         services.NothingToDraw: when no question fits the settings.
     """
     attempt = services.start_attempt(current_user.id, settings, token)
-    db.session.commit()
     if attempt.length < settings.length:
         flash(
             f"Only {attempt.length} questions match your choices, "
@@ -88,7 +89,7 @@ def quick(deck_slug: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        return _begin(services.Settings(deck.id), form.token.data)
+        return _begin(services.Settings(deck.id), required(form.token))
     except services.NothingToDraw as error:
         flash(str(error), "error")
         return redirect(url_for(".index"))
@@ -106,12 +107,12 @@ def start(deck_slug: str) -> Page | Response:
         settings = services.Settings(
             deck_id=deck.id,
             topic_ids=tuple(form.topics.data or ()),
-            length=form.length.data,
+            length=required(form.length),
             mode=QuizMode(form.mode.data),
             feedback=FeedbackTiming(form.feedback.data),
         )
         try:
-            return _begin(settings, form.token.data)
+            return _begin(settings, required(form.token))
         except services.NothingToDraw as error:
             form.form_errors.append(str(error))
     if form.token.errors:
@@ -169,10 +170,7 @@ def question(attempt_id: int, position: int) -> Page | Response:
             services.ensure_answerable(attempt_question)
             if form.validate_on_submit():
                 services.answer(attempt_question, form.given())
-                # Read before the commit expires the attempt: one query fewer.
-                feedback_now = attempt.feedback is FeedbackTiming.EACH
-                db.session.commit()
-                if feedback_now:
+                if attempt.feedback is FeedbackTiming.EACH:
                     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
                 return redirect(_next_url(attempt))
         except services.AlreadyAnswered as error:
@@ -191,11 +189,10 @@ def flag(attempt_id: int, position: int) -> Page | Response:
     if not form.validate_on_submit():
         return _question_page(attempt, attempt_question, flag_form=form, status=400)
     try:
-        services.flag(attempt_question, current_user.id, form.comment.data)
+        services.flag(attempt_question, current_user.id, required(form.comment))
     except services.AlreadyFlagged as error:
         flash(str(error), "info")
     else:
-        db.session.commit()
         flash("Thank you. An instructor will look at this question.", "success")
     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
 
@@ -205,7 +202,6 @@ def finish(attempt_id: int) -> Response:
     """Finish now; questions left unanswered score nothing. Finishing twice is harmless."""
     attempt = _own_attempt(attempt_id, lock=True)
     services.finish(attempt)
-    db.session.commit()
     return redirect(url_for(".results", attempt_id=attempt.id))
 
 

@@ -1,7 +1,7 @@
 """Quiz rules the views call: drawing an attempt, answering, finishing and flagging.
 
 Questions are chosen in SQL, with a constant number of queries however long
-a learner's history grows. Callers commit.
+a learner's history grows. The request commits (see :mod:`quizapp.database`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, update
+from sqlalchemy import Row, Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from quizapp import clock
 from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import (
@@ -28,9 +29,9 @@ from quizapp.models import (
     QuizMode,
     Response,
     Topic,
-    utcnow,
+    item_fact,
 )
-from quizapp.quiz import grading
+from quizapp.quiz import grading, selection
 from quizapp.quiz.grading import Given, Question
 
 MIN_LENGTH, MAX_LENGTH, DEFAULT_LENGTH = 5, 50, 10
@@ -97,8 +98,9 @@ def _missed_items(learner_id: int) -> Select[Any]:
 
 
 def candidates(learner_id: int, settings: Settings) -> Select[Any]:
-    """Ids of the published questions the settings allow, in a stable order; in the
-    weakest-topics mode each with the learner's accuracy on its topic.
+    """The published questions the settings allow, in a stable order: one row per
+    question and fact (id, topic id, type, prompt, answer, fact id), and in the
+    weakest-topics mode the learner's accuracy on the question's topic.
 
     That accuracy is smoothed towards one half (Laplace's rule: one point more
     than scored, out of two more answers than given), so a topic never answered
@@ -106,13 +108,14 @@ def candidates(learner_id: int, settings: Settings) -> Select[Any]:
     make a topic strong.
     """
     query = (
-        select(Item.id)
+        select(Item.id, Item.topic_id, Item.type, Item.prompt, Item.answer, item_fact.c.fact_id)
+        .outerjoin(item_fact, item_fact.c.item_id == Item.id)
         .where(
             Item.deck_id == settings.deck_id,
             Item.status == Status.PUBLISHED,
             Item.type.in_(grading.QUESTION_TYPES),
         )
-        .order_by(Item.id)
+        .order_by(Item.id, item_fact.c.fact_id)
     )
     if settings.topic_ids:
         query = query.where(Item.topic_id.in_(settings.topic_ids))
@@ -127,26 +130,49 @@ def candidates(learner_id: int, settings: Settings) -> Select[Any]:
             .group_by(AttemptQuestion.topic_id)
             .subquery()
         )
-        query = query.add_columns(func.coalesce(accuracy.c.accuracy, 0.5)).outerjoin(
-            accuracy, accuracy.c.topic_id == Item.topic_id
-        )
+        query = query.add_columns(
+            func.coalesce(accuracy.c.accuracy, 0.5).label("accuracy")
+        ).outerjoin(accuracy, accuracy.c.topic_id == Item.topic_id)
     return query
 
 
 def draw(learner_id: int, settings: Settings, rng: random.Random) -> list[int]:
     """Up to ``settings.length`` item ids in the order they will be asked.
 
-    SQL filters; the seeded ``rng`` picks and shuffles, because no database
-    offers a seeded random order that SQLite and PostgreSQL share. In the
-    weakest-topics mode the least accurate topics fill the quiz first.
+    SQL filters (two queries, however long the learner's history); the seeded
+    ``rng`` then picks by the rules of :mod:`quizapp.quiz.selection` (one
+    question per fact, no giveaways, core topics first, topics weighted by
+    importance, weakest topics first in that mode), because no database offers
+    a seeded random order that SQLite and PostgreSQL share.
     """
-    rows = db.session.execute(candidates(learner_id, settings)).all()
-    if settings.mode is not QuizMode.WEAKEST:
-        return rng.sample([row[0] for row in rows], min(settings.length, len(rows)))
-    ranked = sorted(rows, key=lambda row: (row[1], rng.random()))
-    chosen = [row[0] for row in ranked[: settings.length]]
-    rng.shuffle(chosen)
-    return chosen
+    rows: dict[int, Row[Any]] = {}
+    facts: dict[int, set[int]] = {}
+    for row in db.session.execute(candidates(learner_id, settings)):
+        rows.setdefault(row.id, row)
+        if row.fact_id is not None:  # an item written in the app may cite no fact
+            facts.setdefault(row.id, set()).add(row.fact_id)
+    weakest = settings.mode is QuizMode.WEAKEST
+    found = [
+        selection.Candidate.of(
+            row.id,
+            row.topic_id,
+            facts.get(row.id, ()),
+            row.type,
+            row.prompt,
+            row.answer,
+            rank=row.accuracy if weakest else 0.0,
+        )
+        for row in rows.values()
+    ]
+    topics = {
+        topic_id: selection.TopicWeight(importance, core)
+        for topic_id, importance, core in db.session.execute(
+            select(Topic.id, Topic.importance, Topic.core)
+            .where(Topic.deck_id == settings.deck_id)
+            .order_by(Topic.position)
+        )
+    }
+    return selection.choose(found, settings.length, rng, topics)
 
 
 def _nothing_to_draw(settings: Settings) -> NothingToDraw:
@@ -218,11 +244,10 @@ def start_attempt(
             for position, item_id in enumerate(item_ids, start=1)
         ],
     )
-    db.session.add(attempt)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a double submit: keep the first attempt
+            db.session.add(attempt)
     except IntegrityError:
-        db.session.rollback()
         existing = db.session.scalar(
             select(Attempt).where(Attempt.learner_id == learner_id, Attempt.start_token == token)
         )
@@ -247,7 +272,7 @@ def _ask(position: int, topic_id: int, version: ItemVersion, rng: random.Random)
 # Answering ---------------------------------------------------------------------------
 
 
-def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Select[tuple[Attempt]]:
+def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Select[Attempt]:
     """The attempt, only when it is the learner's. ``lock`` holds its row (on
     PostgreSQL) until commit, so answers and finishing in two tabs take turns."""
     query = select(Attempt).where(Attempt.id == attempt_id, Attempt.learner_id == learner_id)
@@ -300,11 +325,10 @@ def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
         score=result.score,
         correct=result.correct,
     )
-    db.session.add(response)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(response)
     except IntegrityError:
-        db.session.rollback()
         raise AlreadyAnswered from None
     attempt = attempt_question.attempt
     if progress(attempt).answered == attempt.length:
@@ -327,7 +351,7 @@ def finish(attempt: Attempt) -> None:
     db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.finished_at.is_(None))
-        .values(finished_at=utcnow(), score=points),
+        .values(finished_at=clock.now(), score=points),
         execution_options={"synchronize_session": False},
     )
     db.session.refresh(attempt)
@@ -364,10 +388,9 @@ def flag(attempt_question: AttemptQuestion, learner_id: int, comment: str) -> Fl
         learner_id=learner_id,
         comment=comment,
     )
-    db.session.add(report)
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            db.session.add(report)
     except IntegrityError:
-        db.session.rollback()
         raise AlreadyFlagged from None
     return report

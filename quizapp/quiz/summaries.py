@@ -27,8 +27,20 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class OptionWhy:
+    """A wrong option and why it is wrong (the item's option feedback)."""
+
+    option: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Review:
-    """What the feedback shows for one question, all read from the version answered."""
+    """What the feedback shows for one question, all read from the version answered.
+
+    ``picked_wrong`` are the wrong options the learner chose, ``other_wrong``
+    the rest, each with its why, in the order the attempt showed them.
+    """
 
     position: int
     prompt: str
@@ -38,6 +50,8 @@ class Review:
     explanation: str
     citation: str
     quotes: tuple[Quote, ...]
+    picked_wrong: tuple[OptionWhy, ...] = ()
+    other_wrong: tuple[OptionWhy, ...] = ()
 
     @property
     def verdict(self) -> str:
@@ -95,6 +109,12 @@ def _review(
     response = aq.response
     source = sources.get(content["source"])
     quoted = [facts[key] for key in content["facts"] if key in facts]
+    picked_wrong, other_wrong = _option_whys(
+        grading.shown_options(question, aq.option_order),
+        question,
+        content.get("feedback") or {},
+        response.answer if response else None,
+    )
     return Review(
         position=aq.position,
         prompt=content["prompt"],
@@ -104,6 +124,25 @@ def _review(
         explanation=content["explanation"],
         citation=source.citation if source else content["source"],
         quotes=tuple(Quote(fact.quote, fact.source.citation) for fact in quoted),
+        picked_wrong=picked_wrong,
+        other_wrong=other_wrong,
+    )
+
+
+def _option_whys(
+    shown: list[str], question: Question, feedback: dict[str, str], given: Any
+) -> tuple[tuple[OptionWhy, ...], tuple[OptionWhy, ...]]:
+    """The wrong options that have a why, split into those the learner picked and the rest.
+
+    Only choice questions have options; a true/false explanation already holds
+    its correction.
+    """
+    right = question.answer if isinstance(question.answer, tuple) else (question.answer,)
+    picked = set(given) if isinstance(given, list) else {given}
+    wrong = [OptionWhy(o, feedback[o]) for o in shown if o not in right and feedback.get(o)]
+    return (
+        tuple(w for w in wrong if w.option in picked),
+        tuple(w for w in wrong if w.option not in picked),
     )
 
 

@@ -1,8 +1,7 @@
 """Flashcards on the FSRS schedule: study pages, settings, and the Anki export.
 
-Settings this area adds: ``STUDY_FUZZING`` (default True; tests turn it off so
-intervals are exact) and ``STUDY_CLOCK``, the function that says what time it
-is (default ``utcnow``; tests pass a clock they can move to "tomorrow").
+Setting this area adds: ``STUDY_FUZZING`` (default True; tests turn it off so
+intervals are exact). The time comes from :mod:`quizapp.clock`.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 from flask_login import login_required
 
-from quizapp.models import utcnow
+from quizapp.cli_groups import shared_group
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
@@ -23,9 +22,8 @@ def _signed_in() -> None:
 
 def init_app(app: Flask) -> None:
     from quizapp.study import routes  # noqa: F401  (registers the views)
-    from quizapp.study.cli import export_cli
+    from quizapp.study.cli import anki
 
     app.config.setdefault("STUDY_FUZZING", True)
-    app.config.setdefault("STUDY_CLOCK", utcnow)
     app.register_blueprint(bp)
-    app.cli.add_command(export_cli)
+    shared_group(app, "export").add_command(anki)

@@ -1,20 +1,18 @@
-"""``quizapp export ...``: files for other programs. ``export anki`` writes a deck's
-flashcards as an Anki package; other areas may add their own exports to the group."""
+"""``quizapp export anki``: a deck's flashcards as an Anki package (the ``export``
+group is shared; :func:`quizapp.study.init_app` adds this command to it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
 
+from quizapp import clock
+from quizapp.cli_groups import command
 from quizapp.study import services
 
-export_cli = AppGroup("export", help="Export decks and progress to files.")
 
-
-@export_cli.command("anki")
+@command("anki")
 @click.argument("deck")
 @click.option(
     "--output",
@@ -28,5 +26,5 @@ def anki(deck: str, output: Path | None) -> None:
         raise click.ClickException(f"No deck {deck!r}. Load the bank first: quizapp bank load.")
     path = output or Path(f"{deck}.apkg")
     with path.open("wb") as file:
-        count = services.write_anki(scope.deck, file, current_app.config["STUDY_CLOCK"]())
+        count = services.write_anki(scope.deck, file, clock.now())
     click.echo(f"Wrote {count} cards of {scope.deck.title} to {path}.")

@@ -11,9 +11,14 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from quizapp.models import StudySettings
+from quizapp.models.user import DEFAULT_TIME_ZONE
+from quizapp.web.fields import SelectChoice
 
 # Ids and versions are stored as 32-bit integers; a larger number is a bad request.
 MAX_ID = 2**31 - 1
+# The database's own limits on the settings (CHECK constraints), in words.
+RETENTION_RANGE = f"{StudySettings.MIN_RETENTION:.2f} to {StudySettings.MAX_RETENTION:.2f}"
+NEW_PER_DAY_RANGE = f"0 to {StudySettings.MAX_NEW_PER_DAY}"
 
 
 def _hidden_number(minimum: int = 0) -> IntegerField:
@@ -37,37 +42,46 @@ class UndoForm(FlaskForm):
 
 
 @cache
-def time_zone_choices() -> list[str]:
-    return sorted(available_timezones())
+def time_zone_choices() -> list[SelectChoice]:
+    return [SelectChoice(zone, zone) for zone in sorted(available_timezones())]
 
 
 class SettingsForm(FlaskForm):
-    desired_retention = FloatField(
+    # invalid_value_message and invalid_choice_message are new in WTForms 3.3; the stubs cover 3.2.
+    desired_retention = FloatField(  # type: ignore[call-arg]
         "Desired retention",
         description=(
-            "The share of cards you aim to still remember when they come back, from 0.70 to "
-            "0.97. Higher means more reviews; 0.90 suits most people."
+            "The share of cards you aim to still remember when they come back, from "
+            f"{RETENTION_RANGE}. Higher means more reviews; 0.90 suits most people."
         ),
         validators=[
-            InputRequired(message="Enter a number from 0.70 to 0.97."),
-            NumberRange(0.70, 0.97, message="Choose a number from 0.70 to 0.97."),
+            InputRequired(message=f"Enter a number from {RETENTION_RANGE}."),
+            NumberRange(
+                StudySettings.MIN_RETENTION,
+                StudySettings.MAX_RETENTION,
+                message=f"Choose a number from {RETENTION_RANGE}.",
+            ),
         ],
         invalid_value_message="That is not a number.",
         render_kw={"step": "0.01"},
     )
-    new_per_day = IntegerField(
+    new_per_day = IntegerField(  # type: ignore[call-arg]
         "New cards per day",
         description="How many cards you see for the first time each day (0 pauses new cards).",
         validators=[
-            InputRequired(message="Enter a whole number from 0 to 9999."),
-            NumberRange(0, 9999, message="Choose a whole number from 0 to 9999."),
+            InputRequired(message=f"Enter a whole number from {NEW_PER_DAY_RANGE}."),
+            NumberRange(
+                0,
+                StudySettings.MAX_NEW_PER_DAY,
+                message=f"Choose a whole number from {NEW_PER_DAY_RANGE}.",
+            ),
         ],
         invalid_value_message="That is not a whole number.",
     )
-    time_zone = SelectField(
+    time_zone = SelectField(  # type: ignore[call-arg]
         "Time zone",
         description="Your day, and so the daily limit of new cards, starts at midnight here.",
         choices=time_zone_choices,
-        default=StudySettings.DEFAULT_TIME_ZONE,
+        default=DEFAULT_TIME_ZONE,
         invalid_choice_message="Choose a time zone from the list.",
     )

@@ -9,15 +9,16 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from fsrs import Rating
 from werkzeug.wrappers import Response
 
-from quizapp.extensions import db
+from quizapp import clock
 from quizapp.study import bp, scheduling, services
 from quizapp.study.cards import back
 from quizapp.study.forms import MAX_ID, RatingForm, SettingsForm, UndoForm
+from quizapp.web.fields import required
 
 ALREADY_RATED = (
     "You had already rated that card (a double click, or another tab): "
@@ -26,10 +27,6 @@ ALREADY_RATED = (
 NOTHING_TO_UNDO = (
     "There was nothing to undo: that rating was already undone, or a newer one exists."
 )
-
-
-def _now() -> datetime:
-    return current_app.config["STUDY_CLOCK"]()  # type: ignore[no-any-return]
 
 
 def _scope(deck: str, topic: str | None) -> services.Scope:
@@ -60,7 +57,7 @@ def _when(due: datetime | None, now: datetime, zone: ZoneInfo) -> str | None:
 
 @bp.route("/")
 def index() -> str:
-    now = _now()
+    now = clock.now()
     settings = services.settings_for(current_user.id)
     new_left = services.new_left_today(current_user.id, settings, now)
     return render_template(
@@ -77,7 +74,7 @@ def session(deck: str, topic: str | None) -> str:
     """The next card's front; with ``?card=ID&answer=1`` (the "Show answer" button
     without JavaScript) that card's back and the rating buttons too."""
     scope = _scope(deck, topic)
-    now = _now()
+    now = clock.now()
     chosen = _number_arg("card")
     queue = services.queue(current_user.id, scope, now, chosen=chosen)
     card = queue.card
@@ -100,7 +97,7 @@ def session(deck: str, topic: str | None) -> str:
         form=form,
         intervals={rating: scheduling.humanise(delta) for rating, delta in queue.intervals.items()},
         ratings=list(Rating),
-        next_due=_when(queue.next_due, now, queue.settings.zone),
+        next_due=_when(queue.next_due, now, queue.zone),
     )
 
 
@@ -111,20 +108,19 @@ def review(deck: str, topic: str | None) -> Response:
     form = RatingForm()
     if not form.validate_on_submit():
         abort(400)
-    now = _now()
-    next_page = _session_url(scope)  # built before the commit expires the deck: no reload
+    now = clock.now()
+    next_page = _session_url(scope)
     try:
         outcome = services.rate(
             current_user.id,
-            form.item_id.data,
-            form.token.data,
-            Rating(form.rating.data),
+            required(form.item_id),
+            required(form.token),
+            Rating(required(form.rating)),
             now,
             duration_ms=scheduling.duration_ms(form.shown_at.data, now),
         )
     except services.NotACard:
         abort(404)
-    db.session.commit()
     if outcome is services.Outcome.ALREADY_RATED:
         flash(ALREADY_RATED, "info")
     return redirect(next_page, code=303)
@@ -137,8 +133,7 @@ def undo(deck: str, topic: str | None) -> Response:
     form = UndoForm()
     if not form.validate_on_submit():
         abort(400)
-    item_id = services.undo(current_user.id, form.review_id.data)
-    db.session.commit()
+    item_id = services.undo(current_user.id, required(form.review_id))
     if item_id is None:
         flash(NOTHING_TO_UNDO, "info")
         return redirect(_session_url(scope), code=303)
@@ -148,15 +143,16 @@ def undo(deck: str, topic: str | None) -> Response:
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings() -> str | Response | tuple[str, int]:
-    form = SettingsForm(obj=services.settings_for(current_user.id))
+    form = SettingsForm(
+        obj=services.settings_for(current_user.id), time_zone=current_user.time_zone
+    )
     if form.validate_on_submit():
         services.save_settings(
             current_user.id,
-            desired_retention=form.desired_retention.data,
-            new_per_day=form.new_per_day.data,
+            desired_retention=required(form.desired_retention),
+            new_per_day=required(form.new_per_day),
             time_zone=form.time_zone.data,
         )
-        db.session.commit()
         flash("Your study settings are saved.", "success")
         return redirect(url_for(".index"), code=303)
     return render_template("study/settings.html", form=form), 400 if form.errors else 200
@@ -167,7 +163,7 @@ def export_anki(deck: str) -> Response:
     """The deck's flashcards for Anki: a learner can take them anywhere."""
     scope = _scope(deck, None)
     package = io.BytesIO()
-    services.write_anki(scope.deck, package, _now())
+    services.write_anki(scope.deck, package, clock.now())
     package.seek(0)
     return send_file(
         package,

@@ -8,7 +8,7 @@ words intervals and due times for people.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -99,12 +99,6 @@ def humanise(interval: timedelta) -> str:
     if days < 365:
         return f"{_number(days / 30)} mo"
     return f"{_number(days / 365)} y"
-
-
-def day_start(now: datetime, zone: ZoneInfo) -> datetime:
-    """When the learner's current day began: the last local midnight, in UTC."""
-    midnight = datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone)
-    return midnight.astimezone(UTC)
 
 
 def describe_due(due: datetime, now: datetime, zone: ZoneInfo) -> str:

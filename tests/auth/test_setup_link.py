@@ -7,9 +7,10 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
+from quizapp import clock
 from quizapp.auth import services as accounts
 from quizapp.extensions import db
-from quizapp.models import Role, User, utcnow
+from quizapp.models import Role, User
 from tests.conftest import PASSWORD, post_form
 
 FIRST = {
@@ -40,7 +41,7 @@ def test_setup_link_creates_the_first_instructor_once(app: Flask, client: FlaskC
 
 
 def test_expired_or_unknown_link_is_not_found(app: Flask, client: FlaskClient) -> None:
-    token = issue(app, now=utcnow() - timedelta(hours=2))
+    token = issue(app, now=clock.now() - timedelta(hours=2))
     assert client.get(f"/auth/setup/{token}").status_code == 404
     assert client.get("/auth/setup/not-a-token").status_code == 404
 

@@ -15,7 +15,7 @@ from quizapp.models import Item, ItemVersion
 from tests.conftest import post_form
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-FACT = "mild-threshold"
+FACT = "granulocyte-lack-threshold"
 
 
 def item_form(item_type: str, **fields: object) -> dict[str, object]:
@@ -64,7 +64,8 @@ def test_an_instructor_writes_each_type_as_a_draft(
         assert item.type is ItemType(item_type)
         assert item.status is Status.DRAFT
         assert [fact.key for fact in item.facts] == [FACT]
-        assert item.explanation.startswith("Mild leukopenia")  # from the linked fact
+        deck = next(deck for deck in bank.decks if deck.id == "leukopenia")
+        assert item.explanation == deck.facts[FACT].statement  # none written: the fact's
     page = instructor_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "draft" in page and "Versions" in page
 
@@ -182,7 +183,8 @@ def test_editing_a_bank_item_keeps_it_out_of_later_bank_loads(
     from quizapp.bank.services import store
 
     with app.app_context():
-        item = db.session.scalar(select(Item).where(Item.uid == "leukopenia:mild-threshold:fillin"))
+        uid = "leukopenia:fever-most-common-infection-sign:fillin"
+        item = db.session.scalar(select(Item).where(Item.uid == uid))
         item_id = item.id
     assert edit(instructor_client, item_id, prompt="Reworded by a teacher?").status_code == 302
     with app.app_context():

@@ -14,7 +14,9 @@ from sqlalchemy import func, select
 
 from quizapp import content
 from quizapp.extensions import db
-from quizapp.models import Fact, Item, ItemVersion
+from quizapp.models import Fact, Item, ItemVersion, Topic
+
+from .banks import clean_bank
 
 TEST_TOPIC = Path(__file__).parents[1] / "content" / "topics" / "hand-hygiene"
 BUNDLED = Path(__file__).parents[2] / "questions"
@@ -135,8 +137,10 @@ def test_a_bank_with_an_error_loads_nothing(
         assert count(Item) == 0 and count(Fact) == 0
 
 
-def test_check_reports_ok_or_exits_1(runner: FlaskCliRunner, bank_dir: Path) -> None:
-    ok = runner.invoke(args=["bank", "check", str(bank_dir)])
+def test_check_reports_ok_or_exits_1(
+    runner: FlaskCliRunner, bank_dir: Path, tmp_path: Path
+) -> None:
+    ok = runner.invoke(args=["bank", "check", str(clean_bank(tmp_path / "clean"))])
     assert ok.exit_code == 0 and ok.output.startswith("OK: 1 deck(s)")
     facts = next((bank_dir / TEST_TOPIC.name / "facts").glob("*.yaml"))
     facts.write_text(facts.read_text().replace("source:", "sauce:", 1))
@@ -168,6 +172,7 @@ def test_export_json_and_yaml_hold_the_whole_bank(
             "type",
             "prompt",
             "options",
+            "feedback",
             "answer",
             "explanation",
             "source",
@@ -198,3 +203,34 @@ def test_instructors_see_the_loaded_bank_on_their_dashboard(
     bank = content.read_bank(bank_dir)
     assert bank.decks[0].title in page
     assert "<td>numeric</td><td>published</td>" in page
+
+
+def test_load_stores_topic_weights_and_option_feedback(
+    app: Flask, runner: FlaskCliRunner, bank_dir: Path
+) -> None:
+    """deck.yaml's importance and core topics, and each item's feedback, reach the database;
+    the feedback is part of the versioned content, so changing it makes a new version."""
+    assert load(runner, bank_dir).exit_code == 0
+    with app.app_context():
+        topics = {t.key: (t.importance, t.core) for t in db.session.scalars(select(Topic))}
+        assert topics == {"basics": (1, False), "technique": (3, False), "when": (5, True)}
+        item = db.session.scalar(
+            select(Item).where(Item.uid == "hand-hygiene:wash-duration:single")
+        )
+        assert item is not None and item.option_feedback
+        (version,) = db.session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id))
+        assert version.content["feedback"] == item.option_feedback
+        plain = db.session.scalar(
+            select(Item).where(Item.uid == "hand-hygiene:rub-duration:numeric")
+        )
+        assert plain is not None and plain.option_feedback == {}
+    technique = bank_dir / "hand-hygiene" / "facts" / "technique.yaml"
+    text = technique.read_text(encoding="utf-8")
+    technique.write_text(text.replace("dries the skin.", "dries out the skin."), encoding="utf-8")
+    result = load(runner, bank_dir)
+    assert result.exit_code == 0 and "0 added, 1 updated" in result.output
+    with app.app_context():
+        item = db.session.scalar(
+            select(Item).where(Item.uid == "hand-hygiene:wash-duration:single")
+        )
+        assert item is not None and item.version == 2

@@ -31,7 +31,8 @@ def report(app: Flask, learner: User, uid: str, comment: str) -> int:
 def test_flags_wait_in_the_queue_until_resolved_with_who_and_how(
     app: Flask, bank, learner: User, instructor: User, instructor_client: FlaskClient
 ) -> None:
-    flag_id = report(app, learner, "leukopenia:mild-threshold:numeric", "The unit <b>looks</b> odd")
+    uid = "leukopenia:wbc-count-threshold:numeric"
+    flag_id = report(app, learner, uid, "The unit <b>looks</b> odd")
     queue = instructor_client.get("/bank/review").get_data(as_text=True)
     assert "Reported by learners (1)" in queue
     assert "The unit &lt;b&gt;looks&lt;/b&gt; odd" in queue

@@ -31,7 +31,7 @@ DUPLICATE_OPTIONS = b"""items:
     options: [A, A]
     answer: A
 """
-COMPARED = ("id", "deck", *CONTENT_FIELDS)
+COMPARED = ("id", "deck", "feedback", *CONTENT_FIELDS)
 
 
 def snapshot(app: Flask, types: set[ItemType]) -> dict[str, dict]:
@@ -187,7 +187,8 @@ def test_an_oversized_upload_gets_413(bank, instructor_client: FlaskClient) -> N
 def test_exports_download_as_files(bank, instructor_client: FlaskClient) -> None:
     gift = instructor_client.get("/bank/export.gift")
     assert gift.headers["Content-Disposition"] == 'attachment; filename="quizapp-bank.gift"'
-    assert "::leukopenia\\:mild-threshold\\:numeric::" in gift.get_data(as_text=True)
+    numeric = next(item for item in bank.items if item.type is ItemType.NUMERIC)
+    assert "::" + numeric.id.replace(":", "\\:") + "::" in gift.get_data(as_text=True)
     assert instructor_client.get("/bank/export.csv").status_code == 404
 
 
@@ -221,3 +222,22 @@ def test_an_import_with_a_malformed_answer_is_refused(
     assert result.exit_code == 1, result.output
     assert reason in result.output
     assert bank_state(app) == state
+
+
+def test_option_feedback_is_exported_and_imported_back(
+    app: Flask, bank, runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    """Why each wrong option is wrong survives YAML, JSON and GIFT (``~option#why``)."""
+    explained = {item.id: dict(item.feedback) for item in bank.items if item.feedback}
+    assert explained
+    for fmt in ("yaml", "json", "gift"):
+        exported = tmp_path / f"bank.{fmt}"
+        args = ["bank", "export", "--format", fmt, "--output", str(exported)]
+        assert runner.invoke(args=args).exit_code == 0
+        assert "feedback" in exported.read_text(encoding="utf-8") or fmt == "gift"
+        forget_items(app)
+        result = runner.invoke(args=["bank", "import", str(exported)])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            stored = {item.id: dict(item.feedback) for item in stored_items() if item.feedback}
+        assert stored == explained

@@ -24,6 +24,8 @@ TINY = [
 ]
 JOURNEYS = {"bare", "study", "quiz", "dashboard", "class"}
 
+pytestmark = pytest.mark.slow  # about 25 s on SQLite, 38 s on PostgreSQL
+
 
 def run_bench(tmp_path: Path, *args: str) -> tuple[str, dict[str, Any]]:
     figures = tmp_path / "results.json"

@@ -1,4 +1,4 @@
-"""``quizapp bench seed`` on a new database: the data it makes is what the app
+"""``python -m bench.seed`` on a new database: the data it makes is what the app
 reads, and a seeded learner and instructor can use it from the browser."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from bench.seed import seed
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -25,7 +26,7 @@ from quizapp.models import (
 from tests.conftest import Accounts, post_form
 
 SEED_PASSWORD = "a bench password for tests"
-SEED = ["bench", "seed", "--learners", "12", "--reviews", "900", "--attempts", "36"]
+SEED = ["--learners", "12", "--reviews", "900", "--attempts", "36"]
 SIZES = ["--class-size", "5", "--questions", "20"]
 RATING_FORM = re.compile(
     r'name="item_id" type="hidden" value="(\d+)">.*?name="token" type="hidden" value="(\d+)">',
@@ -38,7 +39,7 @@ def seeded(make_app: Callable[..., Flask]) -> Flask:
     """A new database, migrated and seeded by the command as a person runs it."""
     app = make_app()
     result = app.test_cli_runner().invoke(
-        args=SEED + SIZES, env={"QUIZAPP_BENCH_PASSWORD": SEED_PASSWORD}
+        seed, args=SEED + SIZES, env={"QUIZAPP_BENCH_PASSWORD": SEED_PASSWORD}
     )
     assert result.exit_code == 0, result.output
     assert "Seeded 12 learners in 3 classes, 900 flashcard ratings" in result.output
@@ -115,9 +116,18 @@ def test_the_seeded_instructor_sees_a_class_of_seeded_learners(seeded: Flask) ->
 
 
 def test_seeding_twice_is_refused_and_changes_nothing(seeded: Flask) -> None:
-    result = seeded.test_cli_runner().invoke(args=SEED, env={"QUIZAPP_BENCH_PASSWORD": "x" * 12})
+    result = seeded.test_cli_runner().invoke(
+        seed, args=SEED, env={"QUIZAPP_BENCH_PASSWORD": "x" * 12}
+    )
     assert result.exit_code == 1
     assert "exist already" in result.output
     with seeded.app_context():
         assert count(select(func.count()).select_from(User)) == 13
         assert count(select(func.count()).select_from(ReviewLog)) == 900
+
+
+def test_the_installed_command_has_no_seeder(make_app: Callable[..., Flask]) -> None:
+    """The seeder makes accounts with one shared password: it is not in ``quizapp``."""
+    result = make_app().test_cli_runner().invoke(args=["bench", "seed"])
+    assert result.exit_code == 2
+    assert "No such command 'bench'" in result.output

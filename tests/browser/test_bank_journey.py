@@ -1,5 +1,6 @@
-"""An instructor writes a multiple-answer question in the browser and publishes
-it; a learner then meets it in a quiz."""
+"""An instructor writes a multiple-answer question in the browser, is held to the
+item-writing bar when publishing it, and publishes it; a learner then meets it in
+a quiz and is told why the wrong option is wrong."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 PROMPT = "Which precautions suit moderate leukopenia?"
+EXPLANATION = "Both lower the chance of catching an infection when the count is moderately low."
+WHY_WRONG = "Isolation in a germ-free room is for severe leukopenia, not moderate."
 
 
 def sign_in(page: Page, email: str) -> None:
@@ -48,12 +51,19 @@ def test_a_published_question_reaches_a_learner(
         page.get_by_label(f"Option {number}", exact=True).fill(text)
         if right:
             page.get_by_label(f"Correct (option {number})").check()
-    page.get_by_label("Explanation").fill("The doctor advises both for moderate leukopenia.")
+    page.get_by_label("Explanation").fill(EXPLANATION)
     page.get_by_label("Linked facts").select_option(index=0)
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("heading", name="Preview: what a learner sees")).to_be_visible()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved as a draft.")).to_be_visible()
+    # The wrong option does not say why it is wrong: the gate keeps it from learners.
+    expect(page.get_by_text("NO-FEEDBACK")).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("fix the item-writing errors")).to_be_visible()
+    page.get_by_role("link", name="Edit", exact=True).click()
+    page.get_by_label("Why option 3 is wrong").fill(WHY_WRONG)
+    page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("1 item(s) set to published.")).to_be_visible()
 
@@ -65,7 +75,7 @@ def test_a_published_question_reaches_a_learner(
     learner_page.get_by_label("Fewer visits to public places").check()
     learner_page.get_by_label("Good hygiene").check()
     learner_page.get_by_role("button", name="Submit answer").click()
-    expect(
-        learner_page.get_by_text("The doctor advises both for moderate leukopenia.")
-    ).to_be_visible()
+    expect(learner_page.get_by_text(EXPLANATION)).to_be_visible()
+    learner_page.get_by_text("Why the other options are wrong").click()
+    expect(learner_page.get_by_text(WHY_WRONG)).to_be_visible()
     learner_page.context.close()

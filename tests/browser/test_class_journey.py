@@ -20,14 +20,20 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def five_questions(app: Flask, bank: object) -> dict[str, str]:
-    """Five published single-answer questions and nothing else, so a five-question
-    quiz asks exactly these; returns each prompt with its answer."""
+    """Five published single-answer questions on five different facts and nothing else,
+    so a five-question quiz (one question per fact) asks exactly these; returns each
+    prompt with its answer."""
     with app.app_context():
         chosen: dict[str, Item] = {}  # by prompt: the bank words some questions alike
+        facts: set[int] = set()
         for item in db.session.scalars(
             select(Item).where(Item.type == ItemType.SINGLE).order_by(Item.uid)
         ):
-            chosen.setdefault(item.prompt, item)
+            own = {fact.id for fact in item.facts}
+            if item.prompt in chosen or own & facts:
+                continue
+            chosen[item.prompt] = item
+            facts |= own
             if len(chosen) == 5:
                 break
         db.session.execute(

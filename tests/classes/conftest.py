@@ -12,10 +12,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import insert, select
 
+from quizapp import clock
 from quizapp.classes import services as classes
 from quizapp.content import ItemType, Status
 from quizapp.extensions import db
-from quizapp.models import Attempt, Classroom, Item, ReviewLog, Role, User, utcnow
+from quizapp.models import Attempt, Classroom, Item, ReviewLog, Role, User
 from quizapp.quiz import services as quiz
 from quizapp.quiz.grading import Given
 from tests.conftest import Accounts
@@ -32,7 +33,7 @@ class Classes:
 
     def classroom(self, instructor: User, name: str = "Ward 7 nurses") -> int:
         with self.app.app_context():
-            classroom = classes.create_classroom(name, db.session.get(User, instructor.id))
+            classroom, _ = classes.create_classroom(name, db.session.get(User, instructor.id))
             db.session.commit()
             return classroom.id
 
@@ -84,7 +85,7 @@ class Classes:
         self, learner: User, ratings: Sequence[tuple[int, int]], at: datetime | None = None
     ) -> None:
         """Ratings (card id, 1=Again … 4=Easy), an hour apart, ending at ``at``."""
-        end = at or utcnow() - timedelta(days=1)
+        end = at or clock.now() - timedelta(days=1)
         with self.app.app_context():
             db.session.execute(
                 insert(ReviewLog),

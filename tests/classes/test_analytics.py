@@ -70,8 +70,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizapp.classes import analytics
-from quizapp.classes.analytics import Sorting
+from quizapp.classes.grid import all_topics, mastery_grid
+from quizapp.classes.items import item_analysis
+from quizapp.classes.roster import roster
+from quizapp.classes.selection import Sorting, all_learners, class_learners
 from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Item, User
@@ -120,7 +122,7 @@ def known(build: Classes, instructor: User) -> Known:
 
 def test_roster_numbers(app: Flask, known: Known) -> None:
     with app.app_context():
-        rows = {row.name: row for row in analytics.roster(known.classroom_id, Sorting("name"))}
+        rows = {row.name: row for row in roster(known.classroom_id, Sorting("name"))}
     assert list(rows) == ["Ana", "Ben", "Cy", "Dee", "Flo"]  # Eve is not in the class
     ana, ben, cy, flo = rows["Ana"], rows["Ben"], rows["Cy"], rows["Flo"]
     assert (ana.attempts, ana.average, ana.best, ana.last) == (1, 1.0, 1.0, 1.0)
@@ -139,11 +141,9 @@ def test_roster_numbers(app: Flask, known: Known) -> None:
 
 def test_mastery_grid_uses_the_shared_definition(app: Flask, known: Known) -> None:
     with app.app_context():
-        topics = analytics.all_topics()
+        topics = all_topics()
         causes = next(topic.id for topic in topics if topic.key == "causes")
-        grid = analytics.mastery_grid(
-            analytics.class_learners(known.classroom_id), datetime.now(UTC), topics
-        )
+        grid = mastery_grid(class_learners(known.classroom_id), datetime.now(UTC), topics)
     mastery = {
         learner.display_name: (cell.mastery if (cell := grid.cell(learner.id, causes)) else None)
         for learner in (known.ana, known.ben, known.cy, known.dee, known.flo, known.eve)
@@ -164,9 +164,7 @@ def test_item_analysis_of_the_class(app: Flask, known: Known) -> None:
     with app.app_context():
         items = {
             item.item_id: item
-            for item in analytics.item_analysis(
-                analytics.class_learners(known.classroom_id), Sorting("facility")
-            )
+            for item in item_analysis(class_learners(known.classroom_id), Sorting("facility"))
         }
     q1, q2, q3, q4, q5 = (items[item_id] for item_id in known.q)
     assert len(items) == 5
@@ -189,10 +187,7 @@ def test_item_analysis_of_the_class(app: Flask, known: Known) -> None:
 
 def test_item_analysis_across_all_learners_includes_everyone(app: Flask, known: Known) -> None:
     with app.app_context():
-        items = {
-            item.item_id: item
-            for item in analytics.item_analysis(analytics.all_learners(), Sorting("facility"))
-        }
+        items = {item.item_id: item for item in item_analysis(all_learners(), Sorting("facility"))}
     q1 = items[known.q[0]]
     assert (q1.attempts, q1.facility) == (5, pytest.approx(0.6))
     assert q1.discrimination == pytest.approx(0.30 / math.sqrt(0.84))
@@ -206,9 +201,7 @@ def test_option_picks_of_single_answer_questions(app: Flask, known: Known, build
         options, key = list(q1.options), q1.answer
         (stats,) = [
             item
-            for item in analytics.item_analysis(
-                analytics.class_learners(known.classroom_id), Sorting("facility")
-            )
+            for item in item_analysis(class_learners(known.classroom_id), Sorting("facility"))
             if item.item_id == known.q[0]
         ]
     assert [option.text for option in stats.options] == options  # the item's own order
@@ -239,9 +232,7 @@ def test_option_picks_of_multiple_answer_and_true_false(
     with app.app_context():
         stats = {
             item.item_id: item
-            for item in analytics.item_analysis(
-                analytics.class_learners(classroom_id), Sorting("facility")
-            )
+            for item in item_analysis(class_learners(classroom_id), Sorting("facility"))
         }
     picks = {option.text: option.picks for option in stats[multiple].options}
     expected = dict.fromkeys(options, 0) | dict.fromkeys(right, 1) | {other: 1}
@@ -288,7 +279,7 @@ def test_class_page_sorts_by_a_topic_of_the_grid(
     app: Flask, instructor_client: FlaskClient, known: Known
 ) -> None:
     with app.app_context():
-        causes = next(t.id for t in analytics.all_topics() if t.key == "causes")
+        causes = next(t.id for t in all_topics() if t.key == "causes")
     order = roster_order(instructor_client, known.classroom_id, f"?sort=topic-{causes}&dir=desc")
     assert order == ["Ana", "Cy", "Dee", "Ben", "Flo"]
     page = instructor_client.get(f"/classes/{known.classroom_id}?sort=topic-{causes}&dir=desc")

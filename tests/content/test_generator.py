@@ -48,12 +48,21 @@ def test_a_second_topic_yields_its_own_deck_with_every_item_type(items: dict[str
     ("fact", "templates"),
     [
         ("hand-hygiene-definition", ["cloze:1", "cloze:2"]),  # truefalse: false
-        ("gloves-do-not-replace", ["truefalse", "false:1"]),
+        ("gloves-do-not-replace", ["qa", "fillin", "truefalse", "false:1"]),
         ("rub-duration", ["numeric", "truefalse"]),
-        ("wash-duration", ["qa", "fillin", "single", "truefalse", "false:1"]),
-        (
+        # a fact asked with options is not also asked as a fill-in with the same stem
+        ("wash-duration", ["qa", "single", "truefalse", "false:1"]),
+        (  # a list's statement reads as exhaustive: its members are judged one by one
             "patient-moments",
-            ["truefalse", "list", "multiple", "single:1", "single:2", "truefalse:1", "truefalse:2"],
+            [
+                "list",
+                "multiple",
+                "single:1",
+                "truefalse:1",
+                "truefalse:2",
+                "false-claim:1",
+                "false-claim:2",
+            ],
         ),
     ],
 )
@@ -92,10 +101,11 @@ def test_a_false_statement_is_answered_false_and_explained_with_its_correction(
     item = items[f"{DECK}:wash-duration:false:1"]
     assert (item.type, item.answer) == (ItemType.TRUEFALSE, False)
     assert item.prompt == "A quick five-second rinse with soap is enough to clean the hands."
+    # The fact's own statement says what the correction says, so it is not repeated.
+    assert deck.facts["wash-duration"].statement not in item.explanation
     assert item.explanation == " ".join(
         [
             "A wash with soap and water takes 40 to 60 seconds.",
-            deck.facts["wash-duration"].statement,
             deck.facts["rub-duration"].statement,  # see_also
         ]
     )
@@ -104,19 +114,19 @@ def test_a_false_statement_is_answered_false_and_explained_with_its_correction(
 
 
 def test_fillin_accepts_the_alternatives(items: dict[str, Item]) -> None:
-    item = items[f"{DECK}:wash-duration:fillin"]
-    assert item.answer == "40 to 60 seconds"
-    assert item.accept == ("40-60 seconds", "40 to 60 s")
+    item = items[f"{DECK}:gloves-do-not-replace:fillin"]
+    assert item.answer == "Hand hygiene"
+    assert item.accept == ("Cleaning your hands", "Hand washing")
 
 
 def test_single_from_a_fact_offers_its_answer_and_three_of_its_distractors(
     items: dict[str, Item],
 ) -> None:
     item = items[f"{DECK}:wash-duration:single"]
-    assert item.answer == "40 to 60 seconds"
+    assert item.answer == "40-60 seconds"
     assert item.options is not None and len(item.options) == 4
     assert set(item.options) - {item.answer} <= {
-        "2 to 3 seconds",
+        "2-3 seconds",
         "5 seconds",
         "10 seconds",
         "5 minutes",
@@ -147,22 +157,26 @@ def test_multiple_answer_question_mixes_members_and_distractors(
     assert set(item.answers) == set(members)  # three members: all shown
     assert len(item.options) == 6  # and three wrong options
     assert list(item.options) == sorted(item.options, key=normalise)  # stored in a stable order
+    assert item.prompt.endswith("? Choose all that apply.")
 
 
-def test_one_single_question_per_member_with_only_that_member_correct(
+def test_a_list_gets_one_single_with_only_its_member_correct(
     items: dict[str, Item], deck: Deck
 ) -> None:
+    """More singles would share the list's stem; the quiz would meet the same question twice."""
     members = deck.facts["worker-moments"].list_block.members  # type: ignore[union-attr]
-    for number, member in enumerate(members, start=1):
-        item = items[f"{DECK}:worker-moments:single:{number}"]
-        assert item.answer == member
-        assert item.options is not None and len(item.options) == 4
-        assert [option for option in item.options if option in members] == [member]
+    singles = [item for item in items.values() if ":worker-moments:single:" in item.id]
+    assert len(singles) == 1
+    (item,) = singles
+    number = int(item.id.rsplit(":", 1)[1])
+    assert item.answer == members[number - 1]
+    assert item.options is not None and len(item.options) == 4
+    assert [option for option in item.options if option in members] == [item.answer]
 
 
 def test_explicit_distractors_are_preferred(items: dict[str, Item]) -> None:
-    singles = [items[f"{DECK}:worker-moments:single:{number}"] for number in (1, 2, 3)]
-    assert all("After using a computer in the staff room" in item.options for item in singles)  # type: ignore[operator]
+    lists = [item for item in items.values() if item.relation == "protects-worker"]
+    assert all("After using a computer in the staff room" in item.options for item in lists)  # type: ignore[operator]
 
 
 def test_no_distractor_is_a_true_answer_even_through_a_synonym(items: dict[str, Item]) -> None:
@@ -173,12 +187,9 @@ def test_no_distractor_is_a_true_answer_even_through_a_synonym(items: dict[str, 
 
 def test_members_of_other_relations_of_the_same_type_can_be_wrong_answers(bank: BankCopy) -> None:
     """With the pool emptied, only worker moments are left as wrong answers for patient moments."""
-    bank.edit(
-        "pools.yaml",
-        "    - Before entering the hospital\n    - After reading a newspaper\n"
-        "    - Before a tea break\n    - After contact with a patient\n",
-        "    - Before a tea break\n",
-    )
+    pools = (bank.deck / "pools.yaml").read_text(encoding="utf-8")
+    moments = pools[pools.index("  moment:") : pools.index("  situation:")]
+    bank.edit("pools.yaml", moments, "  moment:\n    - Before a tea break\n")
     item = {item.id: item for item in generate(bank.load())}[f"{DECK}:patient-moments:single:1"]
     assert item.options is not None
     assert set(item.options) - {"Before touching a patient", "Before a tea break"} <= {
@@ -197,20 +208,20 @@ def test_true_answers_propagate_through_broader(deck: Deck) -> None:
     assert not truth.is_true("protects-patient", "After touching a patient")
 
 
-def test_member_true_false_uses_the_claim_or_a_wording_that_fits_any_question(
-    items: dict[str, Item],
-) -> None:
+def test_member_true_false_uses_the_claim(items: dict[str, Item]) -> None:
     claimed = items[f"{DECK}:patient-moments:truefalse:1"]
     assert (
         claimed.prompt
         == "Before touching a patient is a moment for hand hygiene that protects the patient."
     )
-    fallback = items[f"{DECK}:soap-situations:truefalse:3"]
-    assert fallback.prompt == (
-        "“After using the toilet” is a correct answer to "
-        "“When are hands washed with soap and water rather than rubbed with alcohol?”"
+    assert claimed.answer is True
+
+
+def test_a_list_without_a_claim_makes_no_member_true_false(items: dict[str, Item]) -> None:
+    """“X” is a correct answer to “…?” read badly; such lists are asked as choices only."""
+    assert not any(
+        item.type is ItemType.TRUEFALSE for item in items.values() if "soap-situations" in item.id
     )
-    assert claimed.answer is True and fallback.answer is True
 
 
 def test_every_item_cites_its_fact_source_and_is_published(
@@ -232,6 +243,7 @@ def test_export_shape_is_json_serialisable(items: dict[str, Item]) -> None:
         "type",
         "prompt",
         "options",
+        "feedback",
         "answer",
         "accept",
         "explanation",

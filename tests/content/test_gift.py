@@ -232,6 +232,7 @@ def test_a_hand_written_moodle_file_reads_as_meant(newline: str) -> None:
             explanation="",
             facts=(),
             source=None,
+            feedback={"viruses": "No", "fungi": "Partly"},  # per-answer "#" feedback is kept
         ),
         GiftQuestion(
             line=21,
@@ -245,6 +246,7 @@ def test_a_hand_written_moodle_file_reads_as_meant(newline: str) -> None:
             explanation="Both damage the bone marrow.",
             facts=(),
             source=None,
+            feedback={"Vitamin C": "No"},
         ),
         GiftQuestion(
             line=28,

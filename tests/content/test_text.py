@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizapp.content import normalise
-from quizapp.content.text import cloze_deletions, cloze_problem, cloze_prompt
+from quizapp.content.text import cloze_deletions, cloze_problem, cloze_prompt, without_echoes
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,26 @@ def test_cloze_deletions_and_prompts() -> None:
 )
 def test_cloze_problems(cloze: str, problem: str) -> None:
     assert cloze_problem(cloze) == problem
+
+
+def test_an_explanation_does_not_echo_the_prompt_or_itself() -> None:
+    prompt = "Fever is rare when the white count is low."
+    explanation = (
+        "Fever is the most common sign of infection. "
+        "Fever is rare when the white count is low. "
+        "When the white count is low, fever is the most common sign of an infection. "
+        "Tiredness is common in moderate leukopenia."
+    )
+    assert without_echoes(explanation, prompt) == (
+        "Fever is the most common sign of infection. Tiredness is common in moderate leukopenia."
+    )
+
+
+def test_a_correction_that_differs_from_the_prompt_by_one_word_stays() -> None:
+    correction = "Tiredness is common in moderate leukopenia."
+    assert without_echoes(correction, "Tiredness is rare in moderate leukopenia.") == correction
+
+
+def test_an_explanation_that_is_all_echo_is_kept() -> None:
+    statement = "White cells are made in the bone marrow."
+    assert without_echoes(statement, statement) == statement

@@ -25,8 +25,8 @@ def test_a_list_distractor_that_is_a_true_answer_through_a_synonym_is_refused(
 ) -> None:
     bank.edit(
         "facts/moments.yaml",
-        "[After using a computer in the staff room]",
-        "[After contact with a patient]",
+        "{text: After using a computer in the staff room,",
+        "{text: After contact with a patient,",
     )
     assert bank.problems() == [
         f"{bank.where('facts/moments.yaml', 'id: worker-moments')}: "
@@ -35,7 +35,7 @@ def test_a_list_distractor_that_is_a_true_answer_through_a_synonym_is_refused(
 
 
 def test_a_fact_distractor_that_is_an_accepted_answer_is_refused(bank: BankCopy) -> None:
-    bank.edit("facts/technique.yaml", "[2 to 3 seconds, 5 seconds", "[40 TO 60 S, 5 seconds")
+    bank.edit("facts/technique.yaml", "{text: 2-3 seconds,", "{text: 40 TO 60 S,")
     assert bank.problems() == [
         f"{bank.where('facts/technique.yaml', 'id: wash-duration')}: "
         "distractor '40 TO 60 S' is a correct answer ('40 to 60 s')"

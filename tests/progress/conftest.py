@@ -44,7 +44,8 @@ __all__ = ["START", "Clock", "History"]
 
 @pytest.fixture
 def deck(app: Flask) -> None:
-    """The hand-hygiene deck: 7 flashcards and many questions in 3 topics."""
+    """The hand-hygiene deck: its flashcards (see tests.study.conftest.TOPIC_CARDS) and
+    many questions in 3 topics."""
     with app.app_context():
         store(content.read_bank(HAND_HYGIENE))
         db.session.commit()
@@ -61,8 +62,9 @@ class History:
         """The deck's published flashcards (of one topic), in study order."""
         return self._items(CARD_TYPES, topic)
 
-    def questions(self, topic: str) -> list[int]:
-        return self._items(QUESTION_TYPES, topic)
+    def questions(self, topic: str, types: Iterable[ItemType] = QUESTION_TYPES) -> list[int]:
+        """The deck's published quiz questions of one topic (of some types), in bank order."""
+        return self._items(types, topic)
 
     def _items(self, types: Iterable[ItemType], topic: str | None) -> list[int]:
         query = (

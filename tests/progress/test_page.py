@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from fsrs import Rating
 from sqlalchemy import insert, select
 
+from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Deck, FeedbackTiming, ReviewLog, User
 from quizapp.progress import services
@@ -197,7 +198,8 @@ def test_quiz_answers_and_ratings_recorded_by_the_app_show_up(
     now = datetime.now(UTC)
     clock.now = now
     with app.app_context():
-        asked = history.questions("basics")  # two true/false questions
+        asked = history.questions("basics", [ItemType.TRUEFALSE])  # a True and a False claim
+        assert len(asked) == 2
         settings = quiz.Settings(
             db.session.scalar(select(Deck.id).where(Deck.slug == "hand-hygiene")),
             feedback=FeedbackTiming.EACH,

@@ -146,6 +146,7 @@ def crowd(app: Flask, history: History) -> None:
         db.session.commit()
 
 
+@pytest.mark.slow  # 6-9 s on PostgreSQL, nearly all of it writing the crowd
 @pytest.mark.postgres
 def test_the_dashboard_queries_use_indexes(app: Flask, crowd: None, history: History) -> None:
     def dashboard() -> None:

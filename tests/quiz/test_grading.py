@@ -127,3 +127,96 @@ def test_correct_answer_as_a_learner_reads_it() -> None:
 def test_options_are_shown_in_the_stored_order() -> None:
     assert shown_options(SINGLE, [2, 0, 1]) == ["Gout", "Antacids", "Radiation therapy"]
     assert shown_options(TRUE, None) == []
+
+
+# Fuzzy fill-in: keys and accepted answers as the items of content-review.md
+# Appendix B had them, with answers a learner typed.
+FEVER = question("fillin", "Fever", accept=["A fever", "High temperature"])
+COUNT_TEXT = question("fillin", "4.0 × 10⁹/L", accept=["4.0 x 10^9/L", "4 x 10^9/L"])
+LACK = question("fillin", "0.5 × 10⁹/L", accept=["0.5 x 10^9/L"])
+MILD = question("fillin", "Below 4.0 × 10⁹/L", accept=["Less than 4.0 × 10⁹/L"])
+KOSTMANN = question("fillin", "Kostmann syndrome", accept=["Kostmann's syndrome", "Kostmann"])
+CIRRHOSIS = question("fillin", "Liver cirrhosis", accept=["Cirrhosis", "Cirrhosis of the liver"])
+BACTERIAL = question("fillin", "Bacterial infections", accept=["Bacterial", "Bacteria"])
+CELL_LINES = question("fillin", "White cells, platelets and hemoglobin")
+LEVELS_TEXT = question("fillin", "Mild, moderate and severe")
+B12 = question("fillin", "Vitamin B12")
+COLD = question("fillin", "Hypothermia")
+
+
+@pytest.mark.parametrize(
+    ("item", "typed"),
+    [
+        (FEVER, "a high temperature"),  # an article does not matter
+        (FEVER, "the fever"),
+        (COUNT_TEXT, "4"),  # a number typed for a numeric key reads as numeric items read it
+        (COUNT_TEXT, "4.0"),
+        (COUNT_TEXT, "4,0"),
+        (COUNT_TEXT, "4 x 10^9/L"),
+        (COUNT_TEXT, "4.0x10^9/L"),
+        (LACK, "0.5x10^9/L"),
+        (LACK, "0,5"),
+        (MILD, "less than 4 x 10^9/L"),
+        (MILD, "below 4,0 × 10⁹/l"),
+        (KOSTMANN, "kostman syndrome"),  # one typo in 16 letters
+        (KOSTMANN, "kostman"),
+        (CIRRHOSIS, "cirrosis"),
+        (CIRRHOSIS, "liver cirrosis"),
+        (BACTERIAL, "bacterial infection"),
+        (CELL_LINES, "white cells platelets haemoglobin"),
+        (CELL_LINES, "White cells, platelets, and hemoglobin"),
+        (LEVELS_TEXT, "mild moderate severe"),
+        (LEVELS_TEXT, "Mild, moderate or sever"),
+        (B12, "vitamine b 12"),
+        (COLD, "hypothermie"),
+    ],
+)
+def test_fill_in_forgives_articles_small_typos_and_number_formats(
+    item: Question, typed: str
+) -> None:
+    assert grade(item, typed) == Grade(1.0, True)
+
+
+@pytest.mark.parametrize(
+    ("item", "typed"),
+    [
+        (FEVER, "never"),  # a short key forgives no typo
+        (FEVER, "temperature"),
+        (FEVER, "fever and rash"),
+        (COUNT_TEXT, "5"),
+        (COUNT_TEXT, "40"),
+        (COUNT_TEXT, "4000/µL"),  # no unit conversion
+        (COUNT_TEXT, "4 mg"),
+        (LACK, "5"),
+        (MILD, "below 5 x 10^9/L"),
+        (MILD, "under 4"),
+        (KOSTMANN, "syndrome"),
+        (CIRRHOSIS, "fibrosis"),
+        (BACTERIAL, "viral infections"),
+        (CELL_LINES, "red cells, platelets and hemoglobin"),
+        (CELL_LINES, "white cells and platelets"),
+        (LEVELS_TEXT, "mild and severe"),
+        (B12, "vitamin B6"),  # numbers must match as numbers
+        (COLD, "hyperthermia"),  # two letters apart in eleven: not a typo
+        (question("fillin", "4"), "5"),
+    ],
+)
+def test_fill_in_refuses_near_misses(item: Question, typed: str) -> None:
+    assert grade(item, typed) == Grade(0.0, False)
+
+
+@pytest.mark.parametrize(
+    ("item", "typed"),
+    [
+        # Right, but a paraphrase rather than a typo: the item's accept list must hold it.
+        (
+            question("fillin", "Stopping or adjusting the drug", accept=["Stopping the drug"]),
+            "stop the drug",
+        ),
+        (question("fillin", "Bone marrow biopsy", accept=["Marrow biopsy"]), "biopsy"),
+    ],
+)
+def test_fill_in_paraphrases_need_an_accepted_answer(item: Question, typed: str) -> None:
+    assert not grade(item, typed).correct
+    with_it = Question(item.type, item.options, item.answer, (*item.accept, typed))
+    assert grade(with_it, typed).correct

@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from quizapp.content import ItemType, Kind, Status
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Item, QuizMode, Topic, User
-from quizapp.quiz import services
+from quizapp.models import Attempt, AttemptQuestion, Item, QuizMode, Topic, User, item_fact
+from quizapp.quiz import selection, services
 from quizapp.quiz.grading import QUESTION_TYPES
 from tests.quiz.conftest import Quizzes
 
+SEEDS = range(200)
 
-def drawn_items(app: Flask, learner: User, settings: services.Settings) -> list[Item]:
+
+def candidate_ids(app: Flask, learner: User, settings: services.Settings) -> set[int]:
+    """The questions SQL lets the draw pick from, before its rules choose."""
     with app.app_context():
-        ids = services.draw(learner.id, settings, random.Random(1))
+        return {row.id for row in db.session.execute(services.candidates(learner.id, settings))}
+
+
+def drawn_items(
+    app: Flask, learner: User, settings: services.Settings, seed: int = 1
+) -> list[Item]:
+    with app.app_context():
+        ids = services.draw(learner.id, settings, random.Random(seed))
         items = {item.id: item for item in db.session.scalars(select(Item).where(Item.id.in_(ids)))}
         for item in items.values():
             db.session.expunge(item)
@@ -37,8 +49,8 @@ def test_only_published_questions_are_drawn(app: Flask, learner: User, quizzes: 
             )
         )
     settings = services.Settings(quizzes.deck_id(), length=10_000)
+    assert len(candidate_ids(app, learner, settings)) == published
     items = drawn_items(app, learner, settings)
-    assert len(items) == published
     assert all(item.kind is Kind.QUESTION for item in items)
     assert not set(drafted) & {item.id for item in items}
 
@@ -60,14 +72,16 @@ def test_fewer_questions_than_asked_for_gives_what_exists(
         settings = services.Settings(quizzes.deck_id(), topic_ids=(symptoms,), length=50)
         attempt = services.start_attempt(learner.id, settings, "token-0123456789abcdef")
         db.session.commit()
-        available = db.session.scalar(
-            select(func.count(Item.id)).where(
+        facts = db.session.scalar(
+            select(func.count(func.distinct(item_fact.c.fact_id)))
+            .join(Item, Item.id == item_fact.c.item_id)
+            .where(
                 Item.topic_id == symptoms,
                 Item.status == Status.PUBLISHED,
                 Item.type.in_(QUESTION_TYPES),
             )
         )
-        assert 0 < attempt.length == available < 50
+        assert 0 < attempt.length <= facts < 50  # one question per fact at most
         assert [t.key for t in attempt.topics] == ["symptoms"]
 
 
@@ -90,7 +104,7 @@ def test_new_to_me_counts_only_this_learners_answers(
     answered = quizzes.items(ItemType.SINGLE, 2)
     quizzes.take(other, answered, right=True)
     settings = services.Settings(quizzes.deck_id(), mode=QuizMode.NEW, length=10_000)
-    assert set(answered) <= {item.id for item in drawn_items(app, learner, settings)}
+    assert set(answered) <= candidate_ids(app, learner, settings)
 
 
 def test_ones_i_got_wrong_draws_only_questions_whose_last_answer_was_wrong(
@@ -115,8 +129,8 @@ def test_ones_i_got_wrong_draws_only_questions_whose_last_answer_was_wrong(
         db.session.commit()
 
     settings = services.Settings(quizzes.deck_id(), mode=QuizMode.WRONG, length=50)
-    drawn = [item.id for item in drawn_items(app, learner, settings)]
-    assert sorted(drawn) == sorted(missed + partly)
+    assert candidate_ids(app, learner, settings) == set(missed + partly)
+    assert set(item.id for item in drawn_items(app, learner, settings)) <= set(missed + partly)
 
 
 def test_ones_i_got_wrong_with_nothing_wrong_says_so(
@@ -137,21 +151,15 @@ def test_weakest_topics_come_first_and_strong_ones_last(
     quizzes.take(learner, strong, right=True)
     with app.app_context():
         topics = dict(db.session.execute(select(Topic.key, Topic.id)).all())
-        symptom_questions = len(
-            drawn_items(
-                app,
-                learner,
-                services.Settings(quizzes.deck_id(), topic_ids=(topics["symptoms"],), length=50),
-            )
-        )
-    settings = services.Settings(
-        quizzes.deck_id(), mode=QuizMode.WEAKEST, length=symptom_questions + 5
-    )
-    items = drawn_items(app, learner, settings)
-    by_topic = [item.topic_id for item in items]
-    assert by_topic.count(topics["symptoms"]) == symptom_questions
+        core = set(db.session.scalars(select(Topic.id).where(Topic.core)))
+    weakest = services.Settings(quizzes.deck_id(), mode=QuizMode.WEAKEST, length=len(core) + 3)
+    for seed in range(20):
+        by_topic = {item.topic_id for item in drawn_items(app, learner, weakest, seed)}
+        # The core topics are asked first in every quiz, then the weakest topic.
+        assert by_topic - core == {topics["symptoms"]}
+    longer = services.Settings(quizzes.deck_id(), mode=QuizMode.WEAKEST, length=20)
     # Right every time: after the topics not practised yet.
-    assert topics["causes"] not in by_topic
+    assert topics["causes"] not in {item.topic_id for item in drawn_items(app, learner, longer)}
 
 
 def test_same_seed_same_draw_and_option_order(app: Flask, learner: User, quizzes: Quizzes) -> None:
@@ -201,3 +209,100 @@ def test_an_attempt_keeps_the_version_it_asked(app: Flask, learner: User, quizze
         )
         assert question.item_version.version == 1
         assert question.item_version.content == asked.content
+
+
+def weigh_topics(app: Flask, importance: dict[str, int], core: tuple[str, ...] = ()) -> None:
+    """Set the topics' weights as a deck would declare them (the rest weigh 1)."""
+    with app.app_context():
+        db.session.execute(update(Topic).values(importance=1, core=False))
+        for key, weight in importance.items():
+            db.session.execute(update(Topic).where(Topic.key == key).values(importance=weight))
+        db.session.execute(update(Topic).where(Topic.key.in_(core)).values(core=True))
+        db.session.commit()
+
+
+def drawn_candidates(
+    app: Flask, learner: User, settings: services.Settings, seeds: range
+) -> list[list[selection.Candidate[int]]]:
+    """Each seed's draw, as the candidates the draw rules see."""
+    with app.app_context():
+        items = {
+            item.id: selection.Candidate.of(
+                item.id,
+                item.topic.key,
+                [fact.id for fact in item.facts],
+                item.type,
+                item.prompt,
+                item.answer,
+            )
+            for item in db.session.scalars(
+                select(Item).options(selectinload(Item.facts), selectinload(Item.topic))
+            )
+        }
+        return [
+            [items[i] for i in services.draw(learner.id, settings, random.Random(seed))]
+            for seed in seeds
+        ]
+
+
+def assert_rules_kept(quiz: list[selection.Candidate[int]]) -> None:
+    for one, other in itertools.combinations(quiz, 2):
+        assert not one.facts & other.facts, f"items {one.id} and {other.id} share a fact"
+        assert not one.gives_away(other), f"item {one.id} gives {other.id} away"
+
+
+def test_default_quizzes_keep_the_draw_rules_and_ask_every_core_topic(
+    app: Flask, learner: User, quizzes: Quizzes
+) -> None:
+    weigh_topics(
+        app,
+        {"when-to-see-a-doctor": 5, "prevention": 5},
+        core=("when-to-see-a-doctor", "prevention"),
+    )
+    for quiz in drawn_candidates(app, learner, services.Settings(quizzes.deck_id()), SEEDS):
+        assert len(quiz) == services.DEFAULT_LENGTH
+        assert {"when-to-see-a-doctor", "prevention"} <= {item.topic for item in quiz}
+        assert_rules_kept(quiz)
+
+
+def test_a_core_topic_the_learner_left_out_is_not_asked(
+    app: Flask, learner: User, quizzes: Quizzes
+) -> None:
+    weigh_topics(app, {}, core=("when-to-see-a-doctor", "prevention"))
+    with app.app_context():
+        symptoms = db.session.scalar(select(Topic.id).where(Topic.key == "symptoms"))
+    settings = services.Settings(quizzes.deck_id(), topic_ids=(symptoms,))
+    for quiz in drawn_candidates(app, learner, settings, range(20)):
+        assert {item.topic for item in quiz} == {"symptoms"}
+
+
+def test_topics_weigh_by_their_importance(app: Flask, learner: User, quizzes: Quizzes) -> None:
+    settings = services.Settings(quizzes.deck_id())
+
+    def share_of_symptoms() -> float:
+        draws = drawn_candidates(app, learner, settings, range(100))
+        topics = [item.topic for quiz in draws for item in quiz]
+        return topics.count("symptoms") / len(topics)
+
+    weigh_topics(app, {})
+    even = share_of_symptoms()
+    weigh_topics(app, {"symptoms": 5})
+    assert share_of_symptoms() > 2.5 * even
+
+
+@pytest.mark.parametrize("mode", [QuizMode.NEW, QuizMode.WRONG, QuizMode.WEAKEST])
+def test_every_mode_keeps_the_draw_rules(
+    app: Flask, learner: User, quizzes: Quizzes, mode: QuizMode
+) -> None:
+    weigh_topics(app, {"prevention": 5}, core=("when-to-see-a-doctor", "prevention"))
+    answered = quizzes.items(ItemType.SINGLE, 30) + quizzes.items(ItemType.TRUEFALSE, 30)
+    quizzes.take(learner, answered, right=False)
+    settings = services.Settings(quizzes.deck_id(), mode=mode, length=20)
+    for quiz in drawn_candidates(app, learner, settings, range(50)):
+        assert quiz
+        assert_rules_kept(quiz)
+        ids = {item.id for item in quiz}
+        if mode is QuizMode.NEW:
+            assert not ids & set(answered)
+        if mode is QuizMode.WRONG:
+            assert ids <= set(answered)

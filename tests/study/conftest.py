@@ -1,5 +1,5 @@
 """Study fixtures: exact intervals (fuzzing off), a clock a test moves, the small
-hand-hygiene deck (7 cards in 3 topics), and a learner's study page."""
+hand-hygiene deck (its cards in 3 topics), and a learner's study page."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from fsrs import Rating
 from sqlalchemy import select
 
 from quizapp import content
+from quizapp.auth import services as accounts
 from quizapp.bank.services import store
 from quizapp.extensions import db
 from quizapp.models import CardState, Item, ReviewLog, Topic, User
@@ -26,6 +27,11 @@ from tests.study.pages import StudyPage
 HAND_HYGIENE = Path(__file__).resolve().parents[1] / "content" / "topics" / "hand-hygiene"
 # A Monday, before either hemisphere changes its clocks.
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+# The flashcards the generator makes from the test deck, per topic in deck order:
+# basics has two clozes, the gloves fact's question and the hand-written gloves card;
+# technique the wash-duration question and the soap-situations list; when its two lists.
+TOPIC_CARDS = {"basics": 4, "technique": 2, "when": 2}
+CARDS = sum(TOPIC_CARDS.values())
 
 
 class Clock:
@@ -49,7 +55,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(make_app: Callable[..., Flask], clock: Clock) -> Flask:
-    app = make_app(STUDY_FUZZING=False, STUDY_CLOCK=clock)
+    app = make_app(STUDY_FUZZING=False, CLOCK=clock)
     with app.app_context():
         db.create_all()
     return app
@@ -63,14 +69,16 @@ def hand_hygiene(app: Flask) -> list[int]:
         db.session.commit()
         scope = services.find_scope("hand-hygiene")
         assert scope is not None
-        ids = db.session.scalars(
-            select(Item.id)
+        rows = db.session.execute(
+            select(Item.id, Topic.key)
             .join(Topic, Topic.id == Item.topic_id)
             .where(*scope.conditions)
             .order_by(Topic.position, Item.id)
         ).all()
-    assert len(ids) == 7
-    return list(ids)
+    assert [key for _, key in rows] == [
+        key for key, count in TOPIC_CARDS.items() for _ in range(count)
+    ]
+    return [item_id for item_id, _ in rows]
 
 
 @pytest.fixture
@@ -151,7 +159,7 @@ class Learner:
             current = {
                 "desired_retention": settings.desired_retention,
                 "new_per_day": settings.new_per_day,
-                "time_zone": settings.time_zone,
+                "time_zone": accounts.time_zone(self.id).key,
             }
             services.save_settings(self.id, **{**current, **values})
             db.session.commit()

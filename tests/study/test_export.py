@@ -6,13 +6,15 @@ import io
 import json
 import sqlite3
 import zipfile
+from html import escape
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
-from quizapp.content import Status
+from quizapp import content
+from quizapp.content import Kind, Status
 from quizapp.extensions import db
 from quizapp.models import Item
 from quizapp.study.anki import stable_id
@@ -28,6 +30,23 @@ def published_cards(app: Flask) -> int:
             .select_from(Item)
             .where(Item.type.in_(CARD_TYPES), Item.status == Status.PUBLISHED)
         )
+
+
+def leukopenia(bank: content.Bank) -> content.Deck:
+    return next(deck for deck in bank.decks if deck.id == "leukopenia")
+
+
+def bank_cards(bank: content.Bank) -> list[content.Item]:
+    """The flashcards the bank files publish in the leukopenia deck, in study order (the
+    deck's topics, then bank order): what an export holds. Read from the bank itself, so
+    content edits do not break these tests."""
+    topics = list(leukopenia(bank).topics)
+    cards = [
+        item
+        for item in bank.items
+        if item.deck == "leukopenia" and item.kind is Kind.CARD and item.status is Status.PUBLISHED
+    ]
+    return sorted(cards, key=lambda item: topics.index(item.topic))
 
 
 def read_collection(package: bytes, tmp_path: Path) -> sqlite3.Connection:
@@ -51,13 +70,15 @@ def test_a_learner_downloads_the_deck_for_anki(
 
     collection = read_collection(response.data, tmp_path)
     cards = notes(collection)
-    assert len(cards) == published_cards(app) == 216
-    assert collection.execute("SELECT count(*) FROM cards").fetchone()[0] == 216
+    expected = bank_cards(bank)
+    assert len(cards) == published_cards(app) == len(expected)
+    assert collection.execute("SELECT count(*) FROM cards").fetchone()[0] == len(cards)
+    first = expected[0]
     front, back, explanation, source = cards[0]
-    assert front == "What is leukopenia?"
-    assert back == "<b>A lower-than-normal white-blood-cell count</b>"
-    assert explanation.startswith("Leukopenia is the name for having fewer white blood cells")
-    assert source.startswith("Leukopenia: definition, causes")
+    assert front == escape(first.prompt)
+    assert f"<b>{escape(first.answer)}</b>" in back
+    assert explanation == escape(first.explanation)
+    assert source.startswith(escape(leukopenia(bank).sources[first.source].title))
     assert all(len(card) == 4 and all(card) for card in cards)
     cloze = next(card for card in cards if "<b>" in card[1] and not card[1].startswith("<b>"))
     assert "[…]" in cloze[0] and "[…]" not in cloze[1]
@@ -78,7 +99,7 @@ def test_exports_keep_the_same_ids_so_anki_updates_instead_of_duplicating(
         learner_client.get("/study/decks/leukopenia/export.apkg").data, tmp_path
     )
     assert sorted(row[0] for row in again.execute("SELECT guid FROM notes")) == guids
-    assert len(set(guids)) == 216
+    assert len(set(guids)) == len(bank_cards(bank))
 
 
 def test_an_operator_exports_a_deck_from_the_command_line(
@@ -87,7 +108,7 @@ def test_an_operator_exports_a_deck_from_the_command_line(
     output = tmp_path / "leukopenia.apkg"
     result = runner.invoke(args=["export", "anki", "leukopenia", "--output", str(output)])
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote 216 cards of Leukopenia to {output}.\n"
+    assert result.output == f"Wrote {len(bank_cards(bank))} cards of Leukopenia to {output}.\n"
     assert len(notes(read_collection(output.read_bytes(), tmp_path))) == published_cards(app)
 
 

@@ -6,7 +6,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from tests.study.conftest import Clock
+from tests.study.conftest import CARDS, TOPIC_CARDS, Clock
 from tests.study.pages import StudyPage
 
 DECK = "/study/decks/hand-hygiene"
@@ -21,23 +21,23 @@ def test_the_deck_list_shows_each_deck_and_topic_with_counts(
     assert "20 new cards a day (20 left today)" in page.text
     assert "your day starts at midnight, UTC time" in page.text
     # Topic, new, learning, due; then the deck's totals.
-    assert "What hand hygiene is 3 0 0" in page.text
-    assert "How and how long 2 0 0" in page.text
-    assert "All topics 7 0 0" in page.text
+    assert f"What hand hygiene is {TOPIC_CARDS['basics']} 0 0" in page.text
+    assert f"How and how long {TOPIC_CARDS['technique']} 0 0" in page.text
+    assert f"All topics {CARDS} 0 0" in page.text
     assert f'href="{DECK}"' in page.html
     assert f'href="{DECK}/topics/technique"' in page.html
     assert f'href="{DECK}/export.apkg"' in page.html
 
     study.open(DECK)
     study.rate("Good")
-    assert "All topics 6 1 0" in study.open("/study/").text
+    assert f"All topics {CARDS - 1} 1 0" in study.open("/study/").text
 
 
 def test_the_front_first_then_the_back_with_explanation_source_and_intervals(
     study: StudyPage, hand_hygiene: list[int]
 ) -> None:
     page = study.open(DECK)
-    assert page.counts() == (7, 0, 0)
+    assert page.counts() == (CARDS, 0, 0)
     assert "New card · What hand hygiene is" in page.text
     front = page.text
     assert "[…]" in front and "Show answer" in front
@@ -61,11 +61,11 @@ def test_rating_moves_the_counts_and_shows_the_next_card(
     study.open(DECK)
     page = study.rate("Good")
     assert page.status == 200
-    assert page.counts() == (6, 1, 0)
+    assert page.counts() == (CARDS - 1, 1, 0)
     page = study.rate("Easy")
-    assert page.counts() == (5, 1, 0)
+    assert page.counts() == (CARDS - 2, 1, 0)
     page = study.rate("Again")
-    assert page.counts() == (4, 2, 0)
+    assert page.counts() == (CARDS - 3, 2, 0)
 
 
 def test_a_learner_comes_back_tomorrow_and_the_day_after(
@@ -74,7 +74,7 @@ def test_a_learner_comes_back_tomorrow_and_the_day_after(
     """Good twice graduates a new card with a 2-day interval; Easy gives 8 days."""
     page = study.open(DECK)
     while "Show answer" in page.text:
-        page = study.rate("Easy" if page.counts() == (7, 0, 0) else "Good")
+        page = study.rate("Easy" if page.counts() == (CARDS, 0, 0) else "Good")
     assert "Nothing more to study here for now" in page.text
     assert "The next card is due on Wed 4 Mar 2026 at 12:00 (in 2 d), UTC time." in page.text
 
@@ -85,7 +85,7 @@ def test_a_learner_comes_back_tomorrow_and_the_day_after(
 
     clock.advance(days=1)
     page = study.open(DECK)
-    assert page.counts() == (0, 0, 6)
+    assert page.counts() == (0, 0, CARDS - 1)  # all but the Easy one
     assert "Review · " in page.text
     assert list(study.show_answer().visible_form("study-rate").buttons)[0] == "Again 10 min"
 
@@ -110,7 +110,7 @@ def test_undo_shows_the_card_again_as_it_was(study: StudyPage, hand_hygiene: lis
     study.rate("Good")
     page = study.undo()
     assert "Your last rating was undone." in page.text
-    assert page.counts() == (7, 0, 0)
+    assert page.counts() == (CARDS, 0, 0)
     assert page.forms["study-rate"].fields["item_id"] == first.forms["study-rate"].fields["item_id"]
     assert page.forms["study-rate"].fields["token"] == "0"
     assert "study-undo" not in page.forms  # nothing left to undo
@@ -120,10 +120,11 @@ def test_a_topic_page_studies_that_topic(study: StudyPage, hand_hygiene: list[in
     page = study.open(f"{DECK}/topics/technique")
     assert page.status == 200
     assert "Hand hygiene: How and how long" in page.text
-    assert page.counts() == (2, 0, 0)
+    technique = TOPIC_CARDS["technique"]
+    assert page.counts() == (technique, 0, 0)
     assert "New card · How and how long" in page.text
     page = study.rate("Good")
-    assert page.counts() == (1, 1, 0)
+    assert page.counts() == (technique - 1, 1, 0)
 
 
 def test_unknown_decks_and_topics_are_not_found(study: StudyPage, hand_hygiene: list[int]) -> None:

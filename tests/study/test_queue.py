@@ -14,7 +14,7 @@ from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import Item
 from quizapp.study.services import Counts
-from tests.study.conftest import START, Learner
+from tests.study.conftest import CARDS, START, TOPIC_CARDS, Learner
 
 
 def test_learning_then_reviews_then_new_cards_then_learning_ahead(
@@ -56,7 +56,7 @@ def test_new_cards_stop_at_the_daily_limit(student: Learner, hand_hygiene: list[
     queue = student.queue(START)
     assert queue.counts == Counts(new=0, learning=0, review=0)
     assert queue.card is None
-    assert queue.tally.unseen == 5
+    assert queue.tally.unseen == CARDS - 2
     assert queue.next_due == START + timedelta(days=8)
 
 
@@ -95,13 +95,14 @@ def test_the_day_boundary_follows_each_learners_time_zone(
 
 def test_a_topic_studies_only_its_own_cards(student: Learner, hand_hygiene: list[int]) -> None:
     topic = student.queue(START, topic="technique")
-    assert topic.counts.new == topic.tally.cards == 2
+    assert topic.counts.new == topic.tally.cards == TOPIC_CARDS["technique"]
     seen = []
     while (card := student.queue(START, topic="technique").card) is not None:
         seen.append(card.item.id)
         student.rate(card.item.id, Rating.Easy, START)
-    assert seen == hand_hygiene[3:5]  # basics has 3 cards, then technique's 2, then when's 2
-    assert student.queue(START).counts.new == 5
+    basics = TOPIC_CARDS["basics"]  # the deck's first topic, then technique
+    assert seen == hand_hygiene[basics : basics + TOPIC_CARDS["technique"]]
+    assert student.queue(START).counts.new == CARDS - TOPIC_CARDS["technique"]
 
 
 def test_retired_cards_leave_the_queue_but_keep_their_history(
@@ -114,8 +115,8 @@ def test_retired_cards_leave_the_queue_but_keep_their_history(
         )
         db.session.commit()
     queue = student.queue(START + timedelta(minutes=5))
-    assert queue.tally.cards == 6
-    assert queue.counts == Counts(new=6, learning=0, review=0)
+    assert queue.tally.cards == CARDS - 1
+    assert queue.counts == Counts(new=CARDS - 1, learning=0, review=0)
     assert student.state(hand_hygiene[0]) is not None
     assert len(student.reviews()) == 1
 
@@ -126,6 +127,6 @@ def test_one_learners_progress_is_not_anothers(
     ann, ben = make_learner("ann@example.org"), make_learner("ben@example.org")
     for card in hand_hygiene[:3]:
         ann.rate(card, Rating.Good, START)
-    assert ann.queue(START).counts == Counts(new=4, learning=3, review=0)
-    assert ben.queue(START).counts == Counts(new=7, learning=0, review=0)
+    assert ann.queue(START).counts == Counts(new=CARDS - 3, learning=3, review=0)
+    assert ben.queue(START).counts == Counts(new=CARDS, learning=0, review=0)
     assert ben.next_card(START) == hand_hygiene[0]

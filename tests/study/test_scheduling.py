@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 
+from quizapp import clock
 from quizapp.study import scheduling
 from quizapp.study.cards import back
 
@@ -95,7 +96,7 @@ def test_review_accepts_any_utc_aware_time() -> None:
     ],
 )
 def test_the_day_starts_at_local_midnight(zone: str, now: str, midnight: str) -> None:
-    start = scheduling.day_start(datetime.fromisoformat(now), ZoneInfo(zone))
+    start = clock.day_start(datetime.fromisoformat(now), ZoneInfo(zone))
     assert start == datetime.fromisoformat(midnight)
     assert start.tzinfo is UTC
 

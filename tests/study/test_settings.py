@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from quizapp.extensions import db
+from quizapp.models import User
 from tests.conftest import csrf_token
 from tests.study.conftest import Learner
 from tests.study.pages import Page, StudyPage
@@ -46,6 +49,17 @@ def test_saved_settings_are_kept_and_shown(learner_client: FlaskClient, student:
     assert "your day starts at midnight, Europe/Paris time" in page.text
     assert save(learner_client, new_per_day="7").status == 200  # an update, not a second row
     assert "7 new cards a day" in StudyPage(learner_client).open("/study/").text
+
+
+def test_the_time_zone_chosen_here_is_the_accounts(
+    app: Flask, learner_client: FlaskClient, student: Learner
+) -> None:
+    """One zone per account: the form writes it to the account, and every area
+    (progress, quiz times) reads it from there."""
+    save(learner_client, time_zone="Asia/Kathmandu")
+    with app.app_context():
+        assert db.session.get(User, student.id).time_zone == "Asia/Kathmandu"
+    assert '<option selected value="Asia/Kathmandu">' in learner_client.get("/study/settings").text
 
 
 @pytest.mark.parametrize(

@@ -1,49 +1,37 @@
-"""Flashcard study: the queue, ratings, undo, settings and the Anki export.
-
-The routes and the CLI call these; the caller commits. Time always comes in
-as ``now`` (UTC), so tests move the clock instead of waiting.
+"""What a learner studies now: scopes, counts, the next card, and the deck overview.
 
 A card's due time is exact, as ``fsrs`` computes it: a card rated Good at 15:00
 with an interval of one day is due at 15:00 the next day. (Anki's own scheduler
 counts whole days instead; with py-fsrs, showing a one-day card early would make
 it look like a same-day review and stall its stability.) The learner's time zone
-sets when the day, and so the daily limit of new cards, starts.
+(the account's) sets when the day, and so the daily limit of new cards, starts.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO, NamedTuple
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
-from flask import current_app
 from fsrs import Rating, State
-from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from quizapp import clock
+from quizapp.auth import services as accounts
 from quizapp.content import ItemType, Kind, Status
 from quizapp.extensions import db
 from quizapp.models import CardState, Deck, Item, ReviewLog, StudySettings, Topic
-from quizapp.study import anki, scheduling
-from quizapp.study.cards import back
+from quizapp.study import scheduling
+from quizapp.study.services.settings import settings_for
 
 CARD_TYPES = tuple(item_type for item_type in ItemType if item_type.kind is Kind.CARD)
 REVIEW = int(State.Review)
 # Order of the due-card query: learning cards due now, reviews due now, then
 # learning cards due within the learn-ahead window (shown after new cards).
 LEARNING_DUE, REVIEW_DUE, LEARNING_AHEAD = 0, 1, 2
-
-
-class NotACard(LookupError):
-    """The item is not a published flashcard (a quiz question, retired, or missing)."""
-
-
-class Outcome(enum.Enum):
-    RECORDED = "recorded"
-    ALREADY_RATED = "already rated"
 
 
 @dataclass(frozen=True)
@@ -116,6 +104,7 @@ class Queue:
     """Everything the study page shows for a scope at one moment."""
 
     settings: StudySettings
+    zone: ZoneInfo  # the learner's: due times are shown in it
     tally: Tally
     counts: Counts
     new_left: int  # new cards the daily limit still allows
@@ -140,38 +129,6 @@ class DeckSummary:
     topics: list[TopicSummary]
 
 
-# --- settings ---------------------------------------------------------------
-
-
-def settings_for(user_id: int) -> StudySettings:
-    return db.session.get(StudySettings, user_id) or StudySettings.defaults(user_id)
-
-
-def save_settings(
-    user_id: int, *, desired_retention: float, new_per_day: int, time_zone: str
-) -> None:
-    """Store a learner's settings; a second first save (double click) updates the first."""
-    values = {
-        "desired_retention": desired_retention,
-        "new_per_day": new_per_day,
-        "time_zone": time_zone,
-    }
-    row = db.session.get(StudySettings, user_id)
-    if row is None:
-        db.session.add(StudySettings(user_id=user_id, **values))
-        try:
-            db.session.flush()
-            return
-        except IntegrityError:
-            db.session.rollback()
-    db.session.execute(
-        update(StudySettings).where(StudySettings.user_id == user_id).values(**values)
-    )
-
-
-# --- the queue --------------------------------------------------------------
-
-
 def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
     deck = db.session.scalar(select(Deck).where(Deck.slug == deck_slug))
     if deck is None:
@@ -182,7 +139,7 @@ def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
     return Scope(deck, topic) if topic else None
 
 
-def _new_cards_since(user_id: int, start: datetime) -> Select[tuple[int]]:
+def _new_cards_since(user_id: int, start: datetime) -> Select[int]:
     """How many cards the learner saw for the first time since ``start``."""
     return select(func.count()).where(
         ReviewLog.user_id == user_id,
@@ -191,7 +148,7 @@ def _new_cards_since(user_id: int, start: datetime) -> Select[tuple[int]]:
     )
 
 
-def _latest_review(user_id: int) -> Select[tuple[ReviewLog]]:
+def latest_review_query(user_id: int) -> Select[ReviewLog]:
     """The learner's last rating: what undo takes back."""
     return (
         select(ReviewLog)
@@ -201,9 +158,9 @@ def _latest_review(user_id: int) -> Select[tuple[ReviewLog]]:
     )
 
 
-def new_cards_today(user_id: int, settings: StudySettings, now: datetime) -> int:
+def _new_cards_today(user_id: int, now: datetime) -> int:
     """Cards seen for the first time since the learner's local midnight."""
-    start = scheduling.day_start(now, settings.zone)
+    start = clock.day_start(now, accounts.time_zone(user_id))
     return db.session.scalar(_new_cards_since(user_id, start)) or 0
 
 
@@ -303,17 +260,18 @@ def _new_left(settings: StudySettings, seen_today: int) -> int:
 
 
 def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
-    return _new_left(settings, new_cards_today(user_id, settings, now))
+    return _new_left(settings, _new_cards_today(user_id, now))
 
 
 def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) -> Queue:
     """The counts and the card to show now; ``chosen`` asks for a particular card."""
     settings = settings_for(user_id)
+    zone = accounts.time_zone(user_id)
     # Today's new cards and the last rating's id come back in one round trip.
     new_today, last_review_id = db.session.execute(
         select(
-            _new_cards_since(user_id, scheduling.day_start(now, settings.zone)).scalar_subquery(),
-            _latest_review(user_id).with_only_columns(ReviewLog.id).scalar_subquery(),
+            _new_cards_since(user_id, clock.day_start(now, zone)).scalar_subquery(),
+            latest_review_query(user_id).with_only_columns(ReviewLog.id).scalar_subquery(),
         )
     ).one()
     new_left = _new_left(settings, new_today)
@@ -327,6 +285,7 @@ def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) 
         intervals = scheduling.preview(unfuzzed, current, now)
     return Queue(
         settings=settings,
+        zone=zone,
         tally=tally,
         counts=tally.counts(new_left),
         new_left=new_left,
@@ -363,140 +322,3 @@ def overview(user_id: int, now: datetime, new_left: int) -> list[DeckSummary]:
             tally = Tally.total(summary.tally for summary in topics)
             summaries.append(DeckSummary(deck, tally, tally.counts(new_left), topics))
     return summaries
-
-
-# --- rating and undo --------------------------------------------------------
-
-
-def rate(
-    user_id: int,
-    item_id: int,
-    token: int,
-    rating: Rating,
-    now: datetime,
-    duration_ms: int | None = None,
-) -> Outcome:
-    """Record a rating of the card as it was shown (its version ``token``).
-
-    A stale token (a double click, a second tab) records nothing. Two requests
-    racing past the check still record once: an existing state is updated only
-    ``WHERE version = token``, and a first state is guarded by UNIQUE(user, item).
-
-    Raises:
-        NotACard: the item is not a published flashcard.
-    """
-    found = db.session.execute(
-        select(Item.id, CardState)
-        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
-        .where(Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
-    ).first()
-    if found is None:
-        raise NotACard(item_id)
-    state = found.CardState
-    if (state.version if state else 0) != token:
-        return Outcome.ALREADY_RATED
-    before = {name: getattr(state, name) for name in scheduling.CARD_FIELDS} if state else {}
-    scheduler = scheduling.make_scheduler(
-        settings_for(user_id).desired_retention, fuzzing=current_app.config["STUDY_FUZZING"]
-    )
-    reviewed = scheduling.review(scheduler, scheduling.to_card(item_id, state, now), rating, now)
-    after = scheduling.fields(reviewed)
-    if state is None:
-        db.session.add(CardState(user_id=user_id, item_id=item_id, version=1, **after))
-    else:
-        changed = db.session.execute(
-            update(CardState)
-            .where(CardState.id == state.id, CardState.version == token)
-            .values(version=token + 1, **after)
-        )
-        if changed.rowcount != 1:  # type: ignore[attr-defined]
-            return Outcome.ALREADY_RATED
-    db.session.add(
-        ReviewLog(
-            user_id=user_id,
-            item_id=item_id,
-            rating=int(rating),
-            reviewed_at=now,
-            duration_ms=duration_ms,
-            **{f"{name}_before": value for name, value in before.items()},
-        )
-    )
-    try:
-        db.session.flush()
-    except IntegrityError:  # another request created the first state a moment ago
-        db.session.rollback()
-        return Outcome.ALREADY_RATED
-    return Outcome.RECORDED
-
-
-def last_review(user_id: int) -> ReviewLog | None:
-    return db.session.scalar(_latest_review(user_id))
-
-
-def undo(user_id: int, review_id: int) -> int | None:
-    """Take back the learner's last rating, restoring the card exactly as it was.
-
-    Returns the card's item id, or None when ``review_id`` is no longer the last
-    rating (already undone, or a newer one exists). The card's version is read
-    before the check that the rating is the last one and is required unchanged
-    when restoring, so a rating racing with the undo makes the undo fail.
-    """
-    log = db.session.scalar(
-        select(ReviewLog).where(ReviewLog.id == review_id, ReviewLog.user_id == user_id)
-    )
-    if log is None:
-        return None
-    item_id = log.item_id
-    before = {name: getattr(log, f"{name}_before") for name in scheduling.CARD_FIELDS}
-    state = db.session.scalar(
-        select(CardState).where(CardState.user_id == user_id, CardState.item_id == item_id)
-    )
-    latest = last_review(user_id)
-    if state is None or latest is None or latest.id != review_id:
-        return None
-    version = state.version
-    unchanged = (CardState.id == state.id, CardState.version == version)
-    removed = db.session.execute(delete(ReviewLog).where(ReviewLog.id == review_id))
-    if before["state"] is None:  # the card was new: it becomes new again
-        restored = db.session.execute(delete(CardState).where(*unchanged))
-    else:
-        restored = db.session.execute(
-            update(CardState).where(*unchanged).values(version=version + 1, **before)
-        )
-    if removed.rowcount != 1 or restored.rowcount != 1:  # type: ignore[attr-defined]
-        db.session.rollback()
-        return None
-    return item_id
-
-
-# --- export -----------------------------------------------------------------
-
-
-def write_anki(deck: Deck, file: BinaryIO, now: datetime) -> int:
-    """Write the deck's published flashcards as an .apkg; returns the number of cards."""
-    items = db.session.scalars(
-        select(Item)
-        .join(Topic, Topic.id == Item.topic_id)
-        .options(selectinload(Item.source), selectinload(Item.topic))
-        .where(*Scope(deck).conditions)
-        .order_by(Topic.position, Item.id)
-    ).all()
-    notes = [
-        anki.Note(
-            uid=item.uid,
-            front=item.prompt,
-            back=back(item.prompt, item.answer),
-            explanation=item.explanation,
-            source=item.source.citation,
-            tags=(f"{deck.slug}::{item.topic.key}",),
-        )
-        for item in items
-    ]
-    return anki.write(
-        file,
-        slug=deck.slug,
-        title=deck.title,
-        description=deck.description or "",
-        notes=notes,
-        timestamp=now.timestamp(),
-    )

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -46,6 +46,7 @@ from quizapp.models import (
     StudySettings,
     User,
 )
+from quizapp.models.base import Base
 from quizapp.quiz.grading import Given, Grade, Question, grade
 
 DOMAIN = "bench.example.com"
@@ -174,11 +175,16 @@ def seed(size: Size, password_hash: str, now: datetime, rng: random.Random) -> S
         raise AlreadySeeded(f"accounts @{DOMAIN} exist already; seed an empty database")
     deck_id, card_ids = _deck_cards()
     pool = _question_pool(deck_id, size.questions, rng)
-    instructor_id = _insert_users(password_hash, now, [("Bench instructor", INSTRUCTOR_EMAIL)])[0]
+    instructor_id = _insert_users(
+        password_hash, now, [("Bench instructor", INSTRUCTOR_EMAIL, TIME_ZONES[0])]
+    )[0]
     learner_ids = _insert_users(
         password_hash,
         now,
-        [(f"Learner {n}", learner_email(n)) for n in range(1, size.learners + 1)],
+        [
+            (f"Learner {n}", learner_email(n), rng.choice(TIME_ZONES))
+            for n in range(1, size.learners + 1)
+        ],
         Role.LEARNER,
     )
     classes = _insert_classes(instructor_id, learner_ids, size.class_size, now)
@@ -198,12 +204,11 @@ def seed(size: Size, password_hash: str, now: datetime, rng: random.Random) -> S
                         "user_id": learner_id,
                         "desired_retention": StudySettings.DEFAULT_RETENTION,
                         "new_per_day": StudySettings.DEFAULT_NEW_PER_DAY,
-                        "time_zone": rng.choice(TIME_ZONES),
                     }
                 )
-        _insert(CardState.__table__, states)
-        _insert(ReviewLog.__table__, logs)
-        _insert(StudySettings.__table__, settings)
+        _insert(_table(CardState), states)
+        _insert(_table(ReviewLog), logs)
+        _insert(_table(StudySettings), settings)
         answers += _quiz_history(
             [(learner_ids[i], attempts_each[i]) for i in batch], deck_id, pool, now, rng
         )
@@ -239,17 +244,27 @@ def _insert(table: Table, rows: Sequence[dict[str, Any]]) -> None:
         connection.execute(insert(table), rows)
         return
     names = list(rows[0])
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+    processors: list[Callable[[Any], Any]] = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or _unchanged
         for name in names
     ]
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
     copy_sql = f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN"
-    with connection.connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+    psycopg_connection: Any = connection.connection.driver_connection
+    with psycopg_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
         for row in rows:
             copy.write_row(
                 [process(row[name]) for process, name in zip(processors, names, strict=True)]
             )
+
+
+def _table(model: type[Base]) -> Table:
+    """A model's table, typed as one (``__table__`` is declared as any FromClause)."""
+    return model.metadata.tables[model.__tablename__]
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _insert_returning(table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
@@ -261,7 +276,10 @@ def _insert_returning(table: Table, rows: Sequence[dict[str, Any]]) -> list[int]
 
 
 def _insert_users(
-    password_hash: str, now: datetime, people: list[tuple[str, str]], role: Role = Role.INSTRUCTOR
+    password_hash: str,
+    now: datetime,
+    people: list[tuple[str, str, str]],
+    role: Role = Role.INSTRUCTOR,
 ) -> list[int]:
     """The accounts share one password hash: hashing each would take minutes, not seconds."""
     rows = [
@@ -272,10 +290,11 @@ def _insert_users(
             "role": role,
             "session_token": secrets.token_urlsafe(32),
             "created_at": now - HISTORY,
+            "time_zone": time_zone,
         }
-        for name, email in people
+        for name, email, time_zone in people
     ]
-    return _insert_returning(User.__table__, rows)
+    return _insert_returning(_table(User), rows)
 
 
 def _insert_classes(
@@ -283,7 +302,7 @@ def _insert_classes(
 ) -> int:
     groups = _chunks(learner_ids, class_size)
     class_ids = _insert_returning(
-        Classroom.__table__,
+        _table(Classroom),
         [
             {
                 "name": f"Bench class {number}",
@@ -296,7 +315,7 @@ def _insert_classes(
         ],
     )
     _insert(
-        Enrolment.__table__,
+        _table(Enrolment),
         [
             {"classroom_id": class_id, "learner_id": learner_id, "joined_at": now - HISTORY}
             for class_id, group in zip(class_ids, groups, strict=True)
@@ -424,10 +443,10 @@ def _quiz_history(
             )
             drawn.append(questions)
             answers.append(list(zip(given, graded, strict=True)))
-    attempt_ids = _insert_returning(Attempt.__table__, attempts)
+    attempt_ids = _insert_returning(_table(Attempt), attempts)
     question_ids = iter(
         _insert_returning(
-            AttemptQuestion.__table__,
+            _table(AttemptQuestion),
             [
                 {
                     "attempt_id": attempt_id,
@@ -443,7 +462,7 @@ def _quiz_history(
         )
     )
     responses = []
-    for attempt, questions, given in zip(attempts, drawn, answers, strict=True):
+    for attempt, questions, answered in zip(attempts, drawn, answers, strict=True):
         ids = [next(question_ids) for _ in questions]
         responses += [
             {
@@ -454,10 +473,10 @@ def _quiz_history(
                 "answered_at": attempt["started_at"] + timedelta(seconds=30 * position),
             }
             for position, (question_id, (answer, graded)) in enumerate(
-                zip(ids, given, strict=False), start=1
+                zip(ids, answered, strict=False), start=1
             )
         ]
-    _insert(Response.__table__, responses)
+    _insert(_table(Response), responses)
     return len(responses)
 
 

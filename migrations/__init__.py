@@ -1,0 +1,1 @@
+"""Alembic's migrations, installed as the package ``quizapp._migrations`` (see setup.py)."""

@@ -1,0 +1,1 @@
+"""The bundled question bank, installed as the package ``quizapp._questions`` (see setup.py)."""
