@@ -60,6 +60,12 @@ def check(path: Path | None, seeds: Path | None) -> None:
             click.echo(str(problem), err=True)
         if problems:
             sys.exit(1)
+    _refuse_item_writing_errors(bank)
+    click.echo(f"OK: {_summary(bank)}.")
+
+
+def _refuse_item_writing_errors(bank: content.Bank) -> None:
+    """Exit 1 after printing the gate's errors, if any."""
     errors = [
         finding
         for deck in bank.decks
@@ -70,7 +76,6 @@ def check(path: Path | None, seeds: Path | None) -> None:
     if errors:
         click.echo(f"{len(errors)} item-writing error(s): see 'quizapp bank lint'.", err=True)
         sys.exit(1)
-    click.echo(f"OK: {_summary(bank)}.")
 
 
 @bank_cli.command("lint")

@@ -102,17 +102,19 @@ def _grade(grade: float | None) -> str:
     return "n/a" if grade is None else f"{grade:.1f}"
 
 
-def item_findings(row: models.Item) -> list[Finding]:
-    """A stored item held to the bank's bar: judged with its deck's glossary and pools.
+def item_findings(row: models.Item, context: LintContext | None = None) -> list[Finding]:
+    """A stored item held to the bank's bar: judged with its deck's glossary and pools
+    (``context``, from :func:`context_for`, when several items of one deck are judged)."""
+    return lint_item(services.content_item(row), context or context_for(row.deck.slug))
 
-    The glossary and pools live in the bank files, not the database, so they
-    are read from the bank folder (again only when a file there changed).
-    """
+
+def context_for(deck_slug: str) -> LintContext:
+    """A deck's glossary and pools. They live in the bank files, not the database,
+    so they are read from the bank folder (again only when a file there changed)."""
     root = services.bank_path()
     files = sorted(root.rglob("*.yaml")) if root.is_dir() else []
     stamp = tuple((str(path), path.stat().st_mtime_ns) for path in files)
-    context = _contexts(root, stamp).get(row.deck.slug, LintContext())
-    return lint_item(services.content_item(row), context)
+    return _contexts(root, stamp).get(deck_slug, LintContext())
 
 
 @lru_cache(maxsize=2)

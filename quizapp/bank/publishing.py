@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp import content
 from quizapp.bank import gate
-from quizapp.content.lint import Finding, Severity
+from quizapp.content.lint import Finding, LintContext, Severity
 from quizapp.extensions import db
 from quizapp.models import Item, User
 
@@ -28,20 +28,26 @@ class StatusChange:
     failing: list[str]  # uids not published: the gate finds an item-writing error
 
 
-def errors(item: Item) -> list[Finding]:
+def errors(item: Item, context: LintContext | None = None) -> list[Finding]:
     """The gate's item-writing errors on a stored item (warnings do not block)."""
-    return [f for f in gate.item_findings(item) if f.severity is Severity.ERROR]
+    return [f for f in gate.item_findings(item, context) if f.severity is Severity.ERROR]
 
 
 def set_status(item_ids: list[int], status: content.Status, editor: User) -> StatusChange:
     """Give items a status; publishing skips (and names) the items that fail the rules above."""
     query = select(Item).where(Item.id.in_(item_ids)).order_by(Item.uid)
-    items = db.session.scalars(query.options(selectinload(Item.facts))).all()
+    loads = (
+        selectinload(relation) for relation in (Item.facts, Item.deck, Item.topic, Item.source)
+    )
+    items = db.session.scalars(query.options(*loads)).all()
     unlinked: list[str] = []
     failing: list[str] = []
     if status is content.Status.PUBLISHED:
+        contexts = {slug: gate.context_for(slug) for slug in {item.deck.slug for item in items}}
         unlinked = [item.uid for item in items if not item.facts]
-        failing = [item.uid for item in items if item.facts and errors(item)]
+        failing = [
+            item.uid for item in items if item.facts and errors(item, contexts[item.deck.slug])
+        ]
     changed = [item for item in items if item.uid not in {*unlinked, *failing}]
     for item in changed:
         item.status = status
@@ -49,7 +55,7 @@ def set_status(item_ids: list[int], status: content.Status, editor: User) -> Sta
     return StatusChange(len(changed), unlinked, failing)
 
 
-def hold_to_gate(item: Item) -> list[Finding]:
+def hold_to_gate(item: Item, editor: User) -> list[Finding]:
     """After an edit: a published item with item-writing errors goes back to the drafts.
 
     Returns:
@@ -58,4 +64,5 @@ def hold_to_gate(item: Item) -> list[Finding]:
     found = errors(item) if item.status is content.Status.PUBLISHED else []
     if found:
         item.status = content.Status.DRAFT
+        item.updated_by = editor
     return found

@@ -141,7 +141,7 @@ def edit(item_id: int) -> ResponseReturnValue:
         except services.EditConflict:
             return _edit_page(form, item.deck, item, conflict=_conflict(item))
         flash(f"Saved as version {item.version}." if changed else "Nothing changed.", "success")
-        _flash_withdrawn(publishing.hold_to_gate(item))
+        _flash_withdrawn(publishing.hold_to_gate(item, current_user))
         return redirect(url_for("bank.show", item_id=item.id))
     return _edit_page(form, item.deck, item)
 
@@ -158,7 +158,7 @@ def restore_version(item_id: int, version: int) -> ResponseReturnValue:
         abort(409, description="Someone saved this item at the same moment. Reload and try again.")
     if restored:
         flash(f"Version {version} restored as version {item.version}.", "success")
-        _flash_withdrawn(publishing.hold_to_gate(item))
+        _flash_withdrawn(publishing.hold_to_gate(item, current_user))
     else:
         flash(f"Version {version} is already the current content.", "info")
     return redirect(url_for("bank.show", item_id=item.id))

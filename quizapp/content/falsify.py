@@ -77,9 +77,16 @@ def wrong_thresholds(statement: str, value: float, others: Iterable[float]) -> l
 
 
 def number_swapped(statement: str, prompt: str) -> bool:
-    """True when ``prompt`` is ``statement`` with exactly one number changed to another value."""
+    """True when ``prompt`` is ``statement`` with exactly one number changed to a
+    value that makes it false (the rule of :func:`wrong_thresholds`)."""
     said, asked = _NUMBER.split(statement), _NUMBER.split(prompt)
     if said != asked:
         return False
     pairs = zip(_NUMBER.findall(statement), _NUMBER.findall(prompt), strict=True)
-    return sum(float(right) != float(wrong) for right, wrong in pairs) == 1
+    changed = [
+        (float(right), float(wrong)) for right, wrong in pairs if float(right) != float(wrong)
+    ]
+    if len(changed) != 1:
+        return False
+    ((value, other),) = changed
+    return bool(wrong_thresholds(statement, value, [other]))

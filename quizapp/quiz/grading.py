@@ -38,13 +38,17 @@ _NUMBER = re.compile(r"\s*(?P<number>[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(?P<res
 # A number anywhere in a text answer ("vitamin B12", "below 4,0 × 10⁹/L").
 _NUMBER_IN_TEXT = re.compile(r"\d+(?:[.,]\d+)?")
 # Words that change nothing in a short answer: articles, possessives, list joiners.
-FILLER_WORDS = frozenset(
-    {"a", "an", "the", "some", "its", "their", "your", "and", "or", "by", "to"}
-)
+# "or" is not filler: "X or Y" and "X and Y" say different things.
+FILLER_WORDS = frozenset({"a", "an", "the", "some", "its", "their", "your", "and", "by", "to"})
 # One typo forgiven per this many letters of the accepted answer: none in "fever"
 # or "sepsis" (so "never" stays wrong), one in "cirrhosis", two in "kostmann syndrome".
 LETTERS_PER_TYPO = 7
 MAX_TYPOS = 3
+# Typos are forgiven only where each word starts as the accepted one does: a
+# different start is another word ("granulocytosis" is not "agranulocytosis"),
+# and these prefixes turn a term into its opposite.
+SAME_START = 1  # "haemoglobin" for "hemoglobin" still counts
+OPPOSITE_PREFIXES = (("hyper", "hypo"), ("inter", "intra"))
 
 
 class AnswerError(ValueError):
@@ -141,8 +145,10 @@ def fillin_right(question: Question, typed: str) -> bool:
 
 
 def _same_number(accepted: str, typed: str) -> bool:
+    """Whether a key that is a figure with at most a unit ("4.0 × 10⁹/L", not
+    "3 or more") reads as the number typed."""
     key = _NUMBER.fullmatch(accepted)
-    if key is None:
+    if key is None or not _is_unit(key["rest"]):
         return False
     try:
         return read_number(typed, key["rest"]) == Decimal(key["number"].replace(",", "."))
@@ -166,8 +172,30 @@ def _folded(text: str) -> _Folded:
     return _Folded(tuple(numbers), " ".join(w for w in words if w not in FILLER_WORDS))
 
 
+def _is_unit(rest: str) -> bool:
+    return any(char.isdigit() for char in rest) or len(normalise(rest).split()) <= 1
+
+
+def _same_starts(accepted: str, given: str) -> bool:
+    """Word by word, the typed words begin as the accepted ones (see ``SAME_START``)."""
+    keys, words = accepted.split(), given.split()
+    return len(keys) == len(words) and all(
+        key[:SAME_START] == word[:SAME_START]
+        and not any(
+            (key.startswith(one) and word.startswith(other))
+            or (key.startswith(other) and word.startswith(one))
+            for one, other in OPPOSITE_PREFIXES
+        )
+        for key, word in zip(keys, words, strict=True)
+    )
+
+
 def _close(accepted: _Folded, given: _Folded) -> bool:
     if accepted.numbers != given.numbers:
+        return False
+    if accepted.words == given.words:
+        return True
+    if not _same_starts(accepted.words, given.words):
         return False
     letters = len(accepted.words.replace(" ", ""))
     typos = min(MAX_TYPOS, letters // LETTERS_PER_TYPO)

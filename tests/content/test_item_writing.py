@@ -258,6 +258,8 @@ def test_a_threshold_swap_that_would_stay_true_is_not_made() -> None:
     assert [t.wrong for t in wrong_thresholds("More than 2 cups.", 2, [1, 3])] == ["1"]
     assert number_swapped(statement, "Leukopenia is a count below 10.0 × 10⁹/L.")
     assert not number_swapped(statement, "Leukopenia is a count below 4.0 × 10⁹/L!")
+    # The validator accepts a hand-written False twin only when the swap falsifies it.
+    assert not number_swapped(statement, "Leukopenia is a count below 2.0 × 10⁹/L.")
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,7 @@ COLD = question("fillin", "Hypothermia")
         (CELL_LINES, "white cells platelets haemoglobin"),
         (CELL_LINES, "White cells, platelets, and hemoglobin"),
         (LEVELS_TEXT, "mild moderate severe"),
-        (LEVELS_TEXT, "Mild, moderate or sever"),
+        (LEVELS_TEXT, "Mild, moderate and sever"),
         (B12, "vitamine b 12"),
         (COLD, "hypothermie"),
     ],
@@ -199,6 +199,11 @@ def test_fill_in_forgives_articles_small_typos_and_number_formats(
         (B12, "vitamin B6"),  # numbers must match as numbers
         (COLD, "hyperthermia"),  # two letters apart in eleven: not a typo
         (question("fillin", "4"), "5"),
+        # A few letters that change the meaning are not typos.
+        (question("fillin", "Agranulocytosis"), "granulocytosis"),
+        (question("fillin", "Hypothyroidism"), "hyperthyroidism"),
+        (question("fillin", "Antibiotics or antivirals"), "antibiotics and antivirals"),
+        (question("fillin", "3 or more"), "3"),  # a figure with words, not a unit
     ],
 )
 def test_fill_in_refuses_near_misses(item: Question, typed: str) -> None:

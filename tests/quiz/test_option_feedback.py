@@ -120,3 +120,24 @@ def test_the_bundled_banks_own_option_feedback_is_shown(
     submit(learner_client, attempt_id, 1, asked.form(picked))
     page = text_of(learner_client.get(question_url(attempt_id, 1)))
     assert f"<dt>Why “{picked}” is wrong</dt><dd>{why}</dd>" in page
+
+
+def test_markup_in_an_option_feedback_is_shown_as_text(
+    app: Flask, learner: User, learner_client: FlaskClient, quizzes: Quizzes
+) -> None:
+    attempt_id = quizzes.start(learner, quizzes.items(ItemType.SINGLE, 1))
+    whys = with_feedback(app, attempt_id)
+    with app.app_context():
+        version = db.session.scalar(
+            select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id)
+        ).item_version
+        version.content = {
+            **version.content,
+            "feedback": {option: "<script>alert(1)</script>" for option in whys},
+        }
+        db.session.commit()
+    asked = quizzes.asked(attempt_id, 1)
+    submit(learner_client, attempt_id, 1, asked.form(asked.given(right=False)))
+    raw = learner_client.get(question_url(attempt_id, 1)).get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert "<script>alert(1)</script>" not in raw
