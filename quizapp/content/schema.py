@@ -177,24 +177,23 @@ def importance(value: Any) -> str | None:
     return None
 
 
-def glossary(value: Any) -> str | None:
-    """Terms mapped to a plain-words explanation."""
-    if not isinstance(value, dict) or not value:
-        return "must map terms to their explanation in plain words"
-    for term, meaning in value.items():
-        if text(term) or text(meaning):
-            return f"must map terms to non-empty explanations (see '{term}')"
-    return None
+def text_map(keys: str, values: str, *, required: bool = False) -> Check:
+    """Text keys mapped to non-empty text: a deck's glossary (terms to their
+    explanation), an item's feedback (wrong options to why each is wrong)."""
+
+    def check(value: Any) -> str | None:
+        if not isinstance(value, dict) or (required and not value):
+            return f"must map {keys} to {values}"
+        for key, meaning in value.items():
+            if text(key) or text(meaning):
+                return f"must map {keys} to non-empty explanations (see '{key}')"
+        return None
+
+    return check
 
 
-def text_mapping(value: Any) -> str | None:
-    """An item's feedback: option texts mapped to why that option is wrong."""
-    if not isinstance(value, dict):
-        return "must map option texts to why each is wrong"
-    for key, why in value.items():
-        if text(key) or text(why):
-            return f"must map option texts to non-empty explanations (see '{key}')"
-    return None
+glossary = text_map("terms", "their explanation in plain words", required=True)
+text_mapping = text_map("option texts", "why each is wrong")
 
 
 def cloze(value: Any) -> str | None:
