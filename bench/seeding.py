@@ -288,7 +288,6 @@ def _insert_users(
             "display_name": name,
             "password_hash": password_hash,
             "role": role,
-            "session_token": secrets.token_urlsafe(32),
             "created_at": now - HISTORY,
             "time_zone": time_zone,
         }

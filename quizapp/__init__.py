@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
 from quizapp import (
+    account,
+    assignments,
     auth,
     bank,
     classes,
@@ -38,6 +41,12 @@ class DatabaseInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _untrusted_host(_error: SecurityError) -> tuple[str, int, dict[str, str]]:
+    """A Host outside ``TRUSTED_HOSTS``: plain text, since the site's layout cannot
+    build a single link for a host it does not serve."""
+    return "This site is not served under that host name.", 400, {"Content-Type": "text/plain"}
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``QUIZAPP_*``/``DATABASE_URL``, then ``config``."""
     app = Flask(__name__, instance_relative_config=True)
@@ -48,10 +57,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     if app.config["PROXY_COUNT"]:
         count = int(app.config["PROXY_COUNT"])
+        # X-Forwarded-Host only when asked: a proxy that passes the client's own
+        # header on would let anyone choose the host the app believes it is.
+        host = count if app.config["PROXY_TRUSTS_HOST"] else 0
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=count, x_proto=count, x_host=count
+            app.wsgi_app, x_for=count, x_proto=count, x_host=host
         )
 
+    app.register_error_handler(SecurityError, _untrusted_host)
     db.init_app(app)
     database.init_app(app)  # first, so its after_request (the commit) runs last
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -59,8 +72,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    account.init_app(app)
     bank.init_app(app)
     classes.init_app(app)
+    assignments.init_app(app)
     main.init_app(app)
     instructor.init_app(app)
     quiz.init_app(app)

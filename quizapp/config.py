@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -29,14 +30,40 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # "Keep me signed in" lasts this long (seconds); the server-side session ends with it.
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
+    # A session without "keep me signed in" ends after this long unused.
+    "SESSION_IDLE_MINUTES": 12 * 60,
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Refused attempts only (quizapp.auth.limits): wrong passwords per account from
+    # new devices and per known device, wrong join codes per learner...
     "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
+    # ...and per network address (a school's pupils share one).
+    "ADDRESS_RATE_LIMIT": "20 per minute; 100 per hour",
+    # Every attempt: registrations per address; per email address, requests that may
+    # mail it (reset links, and registrations while mail is configured).
+    "REGISTER_RATE_LIMIT": "60 per hour; 300 per day",
+    "RECOVERY_RATE_LIMIT": "5 per hour",
     "PASSWORD_HASH_METHOD": "scrypt",
     "SETUP_TOKEN_MAX_AGE_MINUTES": 60,
-    # Number of reverse proxies in front of the app whose X-Forwarded-* to trust.
+    # Password reset links and registration confirmations (quizapp.account).
+    "PASSWORD_RESET_MAX_AGE_MINUTES": 60,
+    # Outgoing mail: none is sent while MAIL_SERVER is empty (QUIZAPP_MAIL_SERVER=...).
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": True,
+    "MAIL_FROM": "",
+    # The site's address as people open it (https://quiz.example.org): every emailed
+    # link is built from it, never from the Host a request names. Required with mail.
+    "BASE_URL": "",
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust.
     "PROXY_COUNT": 0,
+    # Trust their X-Forwarded-Host too: only when the proxy sets it itself.
+    "PROXY_TRUSTS_HOST": False,
     # What time it is: every service asks quizapp.clock.now(), which calls this.
     "CLOCK": wall_clock,
     "BANK_PATH": str(QUESTIONS_DIR),
@@ -64,6 +91,25 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+    _check_base_url(app)
+
+
+def _check_base_url(app: Flask) -> None:
+    """Mail needs the site's own address: a link built from the request's Host
+    header would send a reset token to whichever host an attacker names."""
+    base = str(app.config["BASE_URL"] or "")
+    parts = urlsplit(base)
+    if base and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise RuntimeError(
+            f"QUIZAPP_BASE_URL={base!r} is not a site address; write it as "
+            "https://quiz.example.org (with a path when the app is not at the root)."
+        )
+    if app.config["MAIL_SERVER"] and not base:
+        raise RuntimeError(
+            "QUIZAPP_MAIL_SERVER is set but QUIZAPP_BASE_URL is not. Emailed links are "
+            "built from the site's own address, never from the request: set "
+            "QUIZAPP_BASE_URL=https://quiz.example.org (the address people open)."
+        )
 
 
 def _instance_secret_key(app: Flask) -> str:

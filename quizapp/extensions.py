@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,7 +21,33 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class _Limiter(Limiter):
+    """Flask-Limiter, set so that a limit store (Redis) that stops answering costs
+    no one a 500: each worker counts in its own memory and says so in the app's
+    log, and goes back to the store once it answers again."""
+
+    def init_app(self, app: Flask) -> None:
+        # The extension object outlives an app (tests make many): a new app starts
+        # with its own store, trusted until it fails.
+        self._storage_dead = False
+        # Flask-Limiter's own logger ends in a NullHandler: under gunicorn its
+        # "falling back to in-memory storage" would reach no log.
+        self.logger = app.logger.getChild("limiter")
+        super().init_app(app)
+
+
+limiter = _Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    in_memory_fallback_enabled=True,
+    # Also for the count a refused attempt adds after the page is made.
+    swallow_errors=True,
+    # Redis's errors as limits.errors.StorageError; a second, not a hung request,
+    # when the store's host does not answer at all.
+    storage_options={"wrap_exceptions": True, "socket_connect_timeout": 1, "socket_timeout": 1},
+)
 
 
 @event.listens_for(Engine, "connect")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request, session
 from flask_login import current_user
 
 from quizapp.extensions import login_manager
@@ -67,6 +67,38 @@ def _add_headers(response: Response) -> Response:
     return response
 
 
+def _is_signed_in() -> bool:
+    """Whether the response may show a signed-in person's data, without asking the
+    database (it may be down while an error page is answered)."""
+    user = g.get("_login_user")
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session
+
+
+def _no_store_private(response: Response) -> Response:
+    """Keep pages with someone's names, results or emails out of browser and proxy
+    caches (a shared computer's back button, a school proxy); static files still cache."""
+    if request.endpoint != "static" and _is_signed_in():
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _host_only_cookies(app: Flask) -> None:
+    """Behind HTTPS, ``__Host-`` names: browsers then accept these cookies only when
+    Secure, for the whole site (Path=/) and this host alone (no Domain), so another
+    subdomain or a plain-HTTP page cannot plant or overwrite them."""
+    app.config.update(
+        REMEMBER_COOKIE_SECURE=True,
+        SESSION_COOKIE_NAME="__Host-session",
+        REMEMBER_COOKIE_NAME="__Host-remember",
+        SESSION_COOKIE_PATH="/",
+        REMEMBER_COOKIE_PATH="/",
+        SESSION_COOKIE_DOMAIN=None,
+        REMEMBER_COOKIE_DOMAIN=None,
+    )
+
+
 def _refuse_nul_bytes() -> None:
     """No text a person types holds a NUL byte, and PostgreSQL refuses to store or
     even compare one: refuse it wherever request text comes from."""
@@ -80,8 +112,9 @@ def _refuse_nul_bytes() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
     app.after_request(_add_headers)
+    app.after_request(_no_store_private)
     if app.config["SESSION_COOKIE_SECURE"]:
-        app.config["REMEMBER_COOKIE_SECURE"] = True
+        _host_only_cookies(app)
 
         @app.after_request
         def _strict_transport(response: Response) -> Response:

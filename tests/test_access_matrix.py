@@ -19,6 +19,9 @@ SIGN_IN = "sign-in"  # a redirect to the sign-in page
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/"): {ANON: 200, LEARNER: 200, INSTRUCTOR: 200},
     ("GET", "/health"): {ANON: 200, LEARNER: 200, INSTRUCTOR: 200},
+    # a user's own "this looks wrong" reports (issue 17); a made-up report is 404
+    ("GET", "/reports"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/reports/<int:flag_id>/dismiss"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
     ("GET", "/auth/login"): {ANON: 200, LEARNER: 302, INSTRUCTOR: 302},
     ("POST", "/auth/login"): {ANON: 400, LEARNER: 302, INSTRUCTOR: 302},
     ("GET", "/auth/register"): {ANON: 200, LEARNER: 302, INSTRUCTOR: 302},
@@ -28,6 +31,29 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/auth/password"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 400},
     ("GET", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
     ("POST", "/auth/setup/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
+    # signed-in devices (issue 14): only one's own sessions; a made-up id is 404
+    ("GET", "/auth/sessions"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/auth/sessions/<int:session_id>/end"): {ANON: SIGN_IN, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/auth/sessions/end-others"): {ANON: SIGN_IN, LEARNER: 303, INSTRUCTOR: 303},
+    ("POST", "/auth/sessions/end-all"): {ANON: SIGN_IN, LEARNER: 303, INSTRUCTOR: 303},
+    # account lifecycle (issue 14): one's own account; links work for anyone who holds
+    # them (made-up ones are 404); reset links only for the instructor's own learners
+    ("GET", "/account/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/account/profile"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 400},
+    ("GET", "/account/forgot"): {ANON: 200, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/account/forgot"): {ANON: 200, LEARNER: 200, INSTRUCTOR: 200},
+    ("GET", "/account/reset/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/account/reset/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
+    ("GET", "/account/welcome/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/account/welcome/<token>"): {ANON: 404, LEARNER: 404, INSTRUCTOR: 404},
+    ("POST", "/account/learners/<int:learner_id>/reset-link"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 403,
+    },
+    ("GET", "/account/delete"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
+    ("POST", "/account/delete"): {ANON: SIGN_IN, LEARNER: 400, INSTRUCTOR: 400},
+    ("GET", "/account/my-data.zip"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
     ("GET", "/instructor/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
     # bank (issue 6): instructors only
     ("GET", "/bank/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
@@ -37,6 +63,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/bank/items/<int:item_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("GET", "/bank/items/<int:item_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("POST", "/bank/items/<int:item_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/items/<int:item_id>/versions/<int:version>"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
     ("POST", "/bank/items/<int:item_id>/versions/<int:version>/restore"): {
         ANON: SIGN_IN,
         LEARNER: 403,
@@ -76,7 +107,58 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         INSTRUCTOR: 404,
     },
     ("GET", "/classes/items/all"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    # class management (issue 17): owner and co-instructors; the per-class matrix with
+    # owner, co-instructor and other instructor is tests/classes/test_class_access.py
+    ("GET", "/classes/<int:classroom_id>/manage"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/rename"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/archive"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/restore"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/instructors"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/classes/<int:classroom_id>/instructors/<int:instructor_id>/remove"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/classes/<int:classroom_id>/learners/<int:learner_id>/remove"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/classes/<int:classroom_id>/sheet"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/classes/join/<code>"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 403},
     ("GET", "/classes/items/all.csv"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    # assignments (issue 17): the class's instructors set and follow them; learners of
+    # the class start them (an outsider's start is 404: tests/assignments)
+    ("GET", "/assignments/class/<int:classroom_id>"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/assignments/class/<int:classroom_id>"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/assignments/<int:assignment_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/assignments/<int:assignment_id>/scores.csv"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/assignments/<int:assignment_id>/start"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 403,
+    },
     # progress (issue 7): any signed-in user sees their own; no learner id in the URL
     ("GET", "/progress/"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 200},
     # quiz (issue 4) — keep these entries together
@@ -98,6 +180,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         INSTRUCTOR: 404,
     },
     ("POST", "/quiz/attempt/<int:attempt_id>/<int:position>/flag"): {
+        ANON: SIGN_IN,
+        LEARNER: 404,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/quiz/attempt/<int:attempt_id>/finish"): {
         ANON: SIGN_IN,
         LEARNER: 404,
         INSTRUCTOR: 404,
@@ -149,6 +236,10 @@ EXAMPLE_ARGS = {
     "position": "1",
     "deck": "no-such-deck",
     "topic": "no-such-topic",
+    "session_id": "999999",
+    "instructor_id": "999999",
+    "assignment_id": "999999",
+    "code": "ABCDE-FGHJK",
 }
 URL_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,11 +15,12 @@ from alembic.migration import MigrationContext
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from quizapp.config import database_url
 from quizapp.extensions import db
 from quizapp.models import Base, SetupToken
-from tests.conftest import on_postgres
+from tests.conftest import Accounts, csrf_token, on_postgres
 
 
 @pytest.mark.parametrize(
@@ -179,3 +185,168 @@ def test_the_account_takes_over_the_study_settings_time_zone(make_app) -> None:
         with db.engine.connect() as connection:
             back = connection.execute(text("SELECT user_id, time_zone FROM study_settings")).all()
         assert [tuple(row) for row in back] == [(1, "Pacific/Auckland")]
+
+
+class Relay:
+    """A TCP relay to the PostgreSQL server that a test can cut and restore: a real
+    outage for this app (its connections dropped, new ones refused) that leaves the
+    server, which other tests share, alone."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.upstream = (host, port)
+        self.connections: list[socket.socket] = []
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.listener = self.start()
+
+    def start(self) -> socket.socket:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        self.listener = listener
+        return listener
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self.connections += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for end in (source, target):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        for end in [self.listener, *self.connections]:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+        self.connections.clear()
+
+
+def _outage_switch(
+    database_uri: str, tmp_path: Path
+) -> tuple[str, Callable[[Flask], None], Callable[[], None]]:
+    """A database URI for the app, and how to take that database away and bring it back."""
+    if on_postgres():
+        url = make_url(database_uri)
+        relay = Relay(url.host or "127.0.0.1", url.port or 5432)
+        relayed = url.set(host="127.0.0.1", port=relay.port)
+        return relayed.render_as_string(hide_password=False), lambda _app: relay.cut(), relay.start
+    folder, away = tmp_path / "data", tmp_path / "moved"
+    folder.mkdir()
+
+    def cut(app: Flask) -> None:
+        folder.rename(away)  # the file is gone: no connection to it can be opened
+        with app.app_context():  # an open SQLite connection keeps the moved file: drop them
+            db.engine.dispose()
+
+    return f"sqlite:///{folder / 'quiz.db'}", cut, lambda: away.rename(folder)
+
+
+def test_a_database_outage_answers_503_in_the_site_layout_then_recovers(
+    make_app: Callable[..., Flask], database_uri: str, tmp_path: Path
+) -> None:
+    uri, cut, restore = _outage_switch(database_uri, tmp_path)
+    app = make_app(SQLALCHEMY_DATABASE_URI=uri, TESTING=False)
+    with app.app_context():
+        db.create_all()
+    accounts = Accounts(app)
+    learner = accounts.create()
+    client = app.test_client()
+    assert accounts.login(client, learner.email).status_code == 302
+    assert client.get("/progress/").status_code == 200
+    token = csrf_token(client, "/auth/password")
+
+    cut(app)
+    for page in ("/progress/", "/auth/password", "/health"):
+        response = client.get(page)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 503, page
+        assert "Temporarily unavailable" in html and "For education only." in html, page
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"], page
+        assert response.headers["X-Frame-Options"] == "DENY", page
+        assert response.headers["Retry-After"] == "30", page
+    sign_out = client.post("/auth/logout", data={"csrf_token": token})
+    assert sign_out.status_code == 503
+    assert "this last step was not saved" in sign_out.get_data(as_text=True)
+
+    restore()
+    assert client.get("/health").status_code == 200
+    assert client.get("/progress/").status_code == 200  # still signed in: nothing was lost
+
+
+def test_login_sessions_replace_the_account_token_and_it_comes_back_down(make_app) -> None:
+    """0009 drops the per-account token (browsers signed in before sign in once more);
+    going back down gives each account a fresh, distinct one."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="0008_item_feedback_topic_weight")
+        with db.engine.begin() as connection:
+            for id_ in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO user_account (id, email, display_name, password_hash, role, "
+                        "session_token, created_at) VALUES (:id, :email, 'L', 'x', 'learner', "
+                        ":token, '2026-01-01 00:00:00+00')"
+                    ),
+                    {"id": id_, "email": f"l{id_}@example.org", "token": f"token-{id_}"},
+                )
+        upgrade(revision="0009_login_sessions")
+        with db.engine.begin() as connection:
+            columns = {c["name"] for c in db.inspect(connection).get_columns("user_account")}
+            connection.execute(
+                text(
+                    "INSERT INTO login_session (user_id, secret_hash, remember, user_agent, "
+                    "created_at, last_seen_at, expires_at) VALUES (1, 'h', TRUE, '', "
+                    "'2026-01-01 00:00:00+00', '2026-01-01 00:00:00+00', '2026-02-01 00:00:00+00')"
+                )
+            )
+        assert "session_token" not in columns
+        downgrade(revision="0008_item_feedback_topic_weight")
+        with db.engine.connect() as connection:
+            tokens = connection.execute(text("SELECT session_token FROM user_account")).scalars()
+            assert len({token for token in tokens if token and len(token) >= 32}) == 2
+            assert "login_session" not in db.inspect(connection).get_table_names()
+
+
+def test_a_write_that_cannot_be_committed_gets_the_503_page_not_a_success(
+    make_app: Callable[..., Flask], database_uri: str, tmp_path: Path
+) -> None:
+    """The database goes away after the view ran, so the commit that ends the
+    request fails: the person is told that nothing was saved."""
+    uri, cut, restore = _outage_switch(database_uri, tmp_path)
+    app = make_app(SQLALCHEMY_DATABASE_URI=uri, TESTING=False)
+    with app.app_context():
+        db.create_all()
+
+    @app.post("/test-write-late")
+    def write_late() -> str:
+        expires = datetime(2027, 1, 1, tzinfo=UTC)
+        db.session.add(SetupToken(token_hash="late", expires_at=expires))
+        cut(app)
+        return "saved"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = app.test_client().post("/test-write-late")
+    assert response.status_code == 503
+    assert "this last step was not saved" in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    restore()
+    with app.app_context():
+        assert db.session.scalar(db.select(SetupToken)) is None

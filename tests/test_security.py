@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp.models import User
-from tests.conftest import PASSWORD, Accounts, post_form
+from tests.conftest import PASSWORD, Accounts, csrf_token, post_form
 
 
 def test_pages_carry_security_headers_and_a_strict_csp(client: FlaskClient) -> None:
@@ -104,8 +105,6 @@ def test_an_unexpected_error_shows_the_500_page(make_app) -> None:
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path: Path, monkeypatch) -> None:
-    import pytest
-
     from quizapp import create_app
 
     monkeypatch.delenv("QUIZAPP_SECRET_KEY", raising=False)
@@ -123,3 +122,86 @@ def test_development_keeps_a_generated_key_in_the_instance_folder(app: Flask, mo
     assert len(first.config["SECRET_KEY"]) >= 32
     key_file = Path(first.instance_path) / "secret_key"
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_https_configuration_gives_both_cookies_host_only_names(
+    make_app, accounts: Accounts, learner: User
+) -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    client = app.test_client()
+    token = csrf_token(client, "https://localhost/auth/login")
+    signed_in = client.post(
+        "/auth/login",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/auth/login"},
+        data={"csrf_token": token, "email": learner.email, "password": PASSWORD, "remember": "y"},
+    )
+    assert signed_in.status_code == 302
+    cookies = {c.split("=", 1)[0]: c for c in signed_in.headers.getlist("Set-Cookie")}
+    assert {"__Host-session", "__Host-remember"} <= set(cookies)
+    assert not {"session", "remember_token"} & set(cookies)
+    for header in (cookies["__Host-session"], cookies["__Host-remember"]):
+        attributes = [part.strip() for part in header.split(";")]
+        assert "Secure" in attributes and "Path=/" in attributes and "HttpOnly" in attributes
+        assert not any(part.lower().startswith("domain=") for part in attributes)
+    assert client.get("/progress/", base_url="https://localhost").status_code == 200
+
+
+def test_plain_http_keeps_the_plain_cookie_names(
+    client: FlaskClient, accounts: Accounts, learner: User
+) -> None:
+    response = accounts.login(client, learner.email, remember="y")
+    names = {c.split("=", 1)[0] for c in response.headers.getlist("Set-Cookie")}
+    assert {"session", "remember_token"} <= names
+    assert not any(name.startswith("__Host-") for name in names)
+
+
+def test_pages_for_a_signed_in_person_are_not_stored_in_caches(
+    instructor_client: FlaskClient, client: FlaskClient
+) -> None:
+    for page in ("/", "/auth/password", "/auth/sessions", "/classes/", "/bank/", "/progress/"):
+        response = instructor_client.get(page)
+        assert response.status_code == 200, page
+        assert response.headers["Cache-Control"] == "no-store", page
+    with instructor_client.get("/static/css/site.css") as static:
+        assert static.status_code == 200
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+    assert "no-store" not in client.get("/auth/login").headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/x\r\nSet-Cookie: a=b",
+        "/x\nX-Injected: 1",
+        "/x\rY",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+    ],
+)
+def test_a_next_with_line_breaks_or_backslashes_leads_home(
+    make_app, learner: User, target: str
+) -> None:
+    app = make_app(RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    response = post_form(
+        client,
+        "/auth/login",
+        {"email": learner.email, "password": PASSWORD},
+        query_string={"next": target},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("query", ["next=/x%0d%0aSet-Cookie:%20a=b", "next=/%5Cevil.example"])
+def test_an_encoded_line_break_or_backslash_in_next_leads_home(
+    client: FlaskClient, learner: User, query: str
+) -> None:
+    response = post_form(
+        client, f"/auth/login?{query}", {"email": learner.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "a=b" not in " ".join(response.headers.getlist("Set-Cookie"))

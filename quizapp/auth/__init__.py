@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
-from sqlalchemy import select
 
-from quizapp.extensions import db, login_manager
+from quizapp.auth import sessions
+from quizapp.extensions import login_manager
 from quizapp.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @login_manager.user_loader
-def _load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
+def _load_user(secret: str) -> User | None:
+    return sessions.load_user(secret)
 
 
 def init_app(app: Flask) -> None:
@@ -24,5 +24,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    sessions.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli.user_cli)

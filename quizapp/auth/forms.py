@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from quizapp.auth.services import MAX_PASSWORD_LENGTH, password_problem
+from quizapp.auth.services import MAX_PASSWORD_LENGTH, known_zone, password_problem
+from quizapp.auth.services import known_zones as known_zones  # used by assignments
 
 
 def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def email_field() -> EmailField:
+    return EmailField(
+        "Email address",
+        filters=[strip],
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
 
 
 class SignInForm(FlaskForm):
@@ -49,7 +58,12 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class NewAccountMixin:
+    """What every way of making an account asks: a name, an email address, and the
+    browser's time zone (a hidden field filled in by ``static/js/time-zone.js``;
+    changed later in the settings). Templates render ``form.time_zone`` and load
+    that script."""
+
     display_name = StringField(
         "Your name",
         filters=[strip],
@@ -59,11 +73,13 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         ),
         validators=[DataRequired(), Length(max=80)],
     )
-    email = EmailField(
-        "Email address",
-        filters=[strip],
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-    )
+    email = email_field()
+    time_zone = HiddenField(filters=[known_zone], render_kw={"data-detect-time-zone": ""})
+
+
+class RegisterForm(NewPasswordMixin, NewAccountMixin, FlaskForm):
+    """Registration without mail, and the first instructor's setup page."""
+
     submit = SubmitField("Create account")
 
 

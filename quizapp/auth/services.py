@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app
 from sqlalchemy import exists, select, update
@@ -15,9 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp import clock
+from quizapp.auth import sessions
 from quizapp.extensions import db
 from quizapp.models import Role, SetupToken, User
-from quizapp.models.user import DEFAULT_TIME_ZONE, new_session_token
+from quizapp.models.user import DEFAULT_TIME_ZONE
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -59,8 +60,17 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER) -> User:
-    """Add a user to the session (the request or command commits). Raises AccountError."""
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: Role = Role.LEARNER,
+    time_zone: str = DEFAULT_TIME_ZONE,
+) -> User:
+    """Add a user to the session (the request or command commits). Raises AccountError.
+
+    ``time_zone`` is an IANA name the caller has checked (the browser's, at registration).
+    """
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise AccountError(problem)
@@ -68,7 +78,11 @@ def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER)
     if db.session.scalar(select(exists().where(User.email == email))):
         raise AccountError("An account with this email address already exists.")
     user = User(
-        email=email, display_name=name.strip(), password_hash=hash_password(password), role=role
+        email=email,
+        display_name=name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        time_zone=time_zone,
     )
     try:
         with db.session.begin_nested():  # a savepoint: the caller's other work stays
@@ -76,6 +90,11 @@ def create_user(email: str, name: str, password: str, role: Role = Role.LEARNER)
     except IntegrityError as error:  # registered by another request a moment ago
         raise AccountError("An account with this email address already exists.") from error
     return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True when ``password`` is the account's (a placeholder's "!" never matches)."""
+    return check_password_hash(user.password_hash, password)
 
 
 @cache
@@ -90,18 +109,29 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if verify_password(user, password) else None
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Replace the password and the session token, signing out every other session."""
-    if not check_password_hash(user.password_hash, current):
+    """Replace the password and end every session of the account (the caller starts a new one)."""
+    if not verify_password(user, current):
         raise AccountError("The current password is not correct.")
     problem = password_problem(new, email=user.email, name=user.display_name)
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
-    user.session_token = new_session_token()
+    sessions.end_all(user.id)
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def known_zone(value: str | None) -> str:
+    """The IANA zone the browser reported (``static/js/time-zone.js``), or UTC when it
+    sent none (no script) or one zoneinfo does not know: nothing the person could fix."""
+    return value if value in known_zones() else DEFAULT_TIME_ZONE
 
 
 def time_zone(user_id: int) -> ZoneInfo:
@@ -119,7 +149,8 @@ def instructor_exists() -> bool:
     return bool(db.session.scalar(select(exists().where(User.role == Role.INSTRUCTOR))))
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of a secret link's token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -129,7 +160,7 @@ def issue_setup_token(now: datetime | None = None) -> str:
     token = secrets.token_urlsafe(32)
     minutes = int(current_app.config["SETUP_TOKEN_MAX_AGE_MINUTES"])
     db.session.add(
-        SetupToken(token_hash=_token_hash(token), expires_at=now + timedelta(minutes=minutes))
+        SetupToken(token_hash=token_hash(token), expires_at=now + timedelta(minutes=minutes))
     )
     return token
 
@@ -137,15 +168,17 @@ def issue_setup_token(now: datetime | None = None) -> str:
 def valid_setup_token(token: str, now: datetime | None = None) -> SetupToken | None:
     """The unused, unexpired token, while no instructor exists yet."""
     now = now or clock.now()
-    found = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == _token_hash(token)))
+    found = db.session.scalar(select(SetupToken).where(SetupToken.token_hash == token_hash(token)))
     if found is None or found.used_at is not None or found.expires_at <= now or instructor_exists():
         return None
     return found
 
 
-def redeem_setup_token(token: SetupToken, email: str, name: str, password: str) -> User:
-    """Create the first instructor; a second use of the same link (double click,
-    another tab) finds the token spent and is refused."""
+def redeem_setup_token(
+    token: SetupToken, email: str, name: str, password: str, time_zone: str = DEFAULT_TIME_ZONE
+) -> User:
+    """Create the first instructor (in the browser's ``time_zone``); a second use of
+    the same link (double click, another tab) finds the token spent and is refused."""
     spent = db.session.execute(
         update(SetupToken)
         .where(SetupToken.id == token.id, SetupToken.used_at.is_(None))
@@ -153,4 +186,4 @@ def redeem_setup_token(token: SetupToken, email: str, name: str, password: str) 
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
         raise AccountError("This setup link has already been used.")
-    return create_user(email, name, password, role=Role.INSTRUCTOR)
+    return create_user(email, name, password, role=Role.INSTRUCTOR, time_zone=time_zone)

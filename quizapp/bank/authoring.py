@@ -18,10 +18,17 @@ from quizapp.bank.services import (
     DeckRows,
     EditConflict,
     ensure_current,
+    without_defaults,
     write_version,
 )
-from quizapp.content import ItemType, Status, normalise
-from quizapp.content.text import CLOZE_GAP, cloze_deletions, cloze_gaps, cloze_problem
+from quizapp.content import ItemType, Status, TextFormat
+from quizapp.content.text import (
+    CLOZE_ANSWER_SEPARATOR,
+    CLOZE_GAP,
+    cloze_deletions,
+    cloze_gaps,
+    cloze_problem,
+)
 from quizapp.extensions import db
 from quizapp.models import Deck, Item, User
 from quizapp.models.content import WEB_ORIGIN
@@ -31,7 +38,6 @@ MAX_OPTION = 300
 MAX_ANSWER = 1000
 MAX_EXPLANATION = 4000
 MAX_OPTIONS = 10
-CLOZE_ANSWER_SEPARATOR = "; "
 
 
 @dataclass
@@ -51,7 +57,9 @@ class ItemDraft:
     options: list[str] | None = None
     answer: Any = None
     accept: list[str] = field(default_factory=list)
-    feedback: dict[str, str] = field(default_factory=dict)  # wrong option -> why it is wrong
+    feedback: dict[str, str] = field(default_factory=dict)  # option/answer -> what it tells
+    text_format: str = TextFormat.PLAIN.value  # of prompt and explanation
+    weights: dict[str, float] = field(default_factory=dict)  # option/answer -> -1..1 point
 
     def content(self) -> dict[str, Any]:
         """The version content, in the same shape the bank stores."""
@@ -70,8 +78,11 @@ class ItemDraft:
             "explanation": self.explanation,
             "facts": sorted(set(self.facts)),
             "source": self.source,
+            "feedback": self.feedback,
+            "format": self.text_format,
+            "weights": self.weights,
         }
-        return data | ({"feedback": self.feedback} if self.feedback else {})
+        return without_defaults(data)
 
     @classmethod
     def from_content(cls, data: dict[str, Any]) -> ItemDraft:
@@ -91,6 +102,8 @@ class ItemDraft:
             answer=data["answer"],
             accept=list(data["accept"]),
             feedback=dict(data.get("feedback") or {}),
+            text_format=data.get("format") or TextFormat.PLAIN.value,
+            weights=dict(data.get("weights") or {}),
         )
 
 
@@ -116,7 +129,7 @@ def problems(draft: ItemDraft, rows: DeckRows, require_facts: bool = True) -> di
             add("facts", f"There is no fact '{key}' in this deck.")
     _check_length(add, "prompt", draft.prompt, MAX_PROMPT)
     _check_length(add, "explanation", draft.explanation, MAX_EXPLANATION, required=False)
-    for message in _type_problems(draft):
+    for message in [*_type_problems(draft), *_format_problems(draft)]:
         add(*message)
     return found
 
@@ -195,9 +208,10 @@ def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
         found.append(("options", f"Give at most {MAX_OPTIONS} options."))
     seen: set[str] = set()
     for option in options:
-        if normalise(option) in seen:
+        # Options are choice text: "GB" and "Gb", "1" and "-1" are different choices.
+        if " ".join(option.split()) in seen:
             found.append(("options", f"The option '{option}' appears twice."))
-        seen.add(normalise(option))
+        seen.add(" ".join(option.split()))
         if len(option) > MAX_OPTION:
             found.append(("options", f"Keep each option under {MAX_OPTION} characters."))
     for choice in right:
@@ -207,20 +221,69 @@ def _choice_problems(draft: ItemDraft) -> list[tuple[str, str]]:
         found.append(("options", f"Mark exactly one option as correct (now {len(right)})."))
     if draft.type is ItemType.MULTIPLE and (not right or not isinstance(answer, list)):
         found.append(("options", "Mark at least one option as correct."))
-    return found + _feedback_problems(draft, options, right)
+    return found
 
 
-def _feedback_problems(
-    draft: ItemDraft, options: list[str], right: list[Any]
-) -> list[tuple[str, str]]:
-    """Feedback says why a wrong option is wrong: it must name one, in under MAX_EXPLANATION."""
+def answer_texts(draft: ItemDraft) -> list[str]:
+    """What feedback and weights may name: the options, the accepted answers,
+    or ``true``/``false``."""
+    if draft.type.has_options:
+        return list(draft.options or [])
+    if draft.type in (ItemType.FILLIN, ItemType.QA) and isinstance(draft.answer, str):
+        return [draft.answer, *draft.accept]
+    return ["true", "false"] if draft.type is ItemType.TRUEFALSE else []
+
+
+def _format_problems(draft: ItemDraft) -> list[tuple[str, str]]:
+    """Text format, per-answer feedback and weights (Moodle's answer grades)."""
     found = []
+    if draft.text_format not in set(TextFormat):
+        formats = ", ".join(TextFormat)
+        found.append(("text_format", f"The text format must be one of {formats}."))
+    named = answer_texts(draft)
     for option, why in draft.feedback.items():
-        if option not in options or option in right:
-            found.append(("feedback", f"'{option}' is not one of the wrong options."))
+        if option not in named:
+            found.append(("feedback", f"'{option}' is not one of the answers."))
         elif not isinstance(why, str) or len(why) > MAX_EXPLANATION:
-            message = f"Say in under {MAX_EXPLANATION} characters why '{option}' is wrong."
+            message = f"Say in under {MAX_EXPLANATION} characters what '{option}' tells."
             found.append(("feedback", message))
+    return found + _weight_problems(draft, named)
+
+
+def _weight_problems(draft: ItemDraft, named: list[str]) -> list[tuple[str, str]]:
+    """Moodle's rules: a single answer has one 100% option; the positive
+    grades of a multiple answer add up to 100%; the key of a fill-in earns 100%.
+    An option left out weighs what it does without weights, except in a
+    multiple answer, where it weighs nothing."""
+    if not draft.weights:
+        return []
+    if draft.type not in (ItemType.SINGLE, ItemType.MULTIPLE, ItemType.FILLIN):
+        return [("weights", "Only choice and fill-in questions can give partial credit.")]
+    found = []
+    for option, weight in draft.weights.items():
+        if option not in named:
+            found.append(("weights", f"'{option}' is not one of the answers."))
+        elif _number(weight) is None or not -1 <= weight <= 1:
+            found.append(("weights", f"The weight of '{option}' must be between -100% and 100%."))
+    if found:
+        return found
+    answer = draft.answer
+    right = answer if isinstance(answer, list) else [answer]
+    if draft.type is ItemType.MULTIPLE:
+        weights = {option: draft.weights.get(option, 0.0) for option in named}
+        total = sum(weight for weight in weights.values() if weight > 0)
+        if round(total, 2) != 1:
+            found.append(("weights", f"The positive weights add up to {total:.0%}, not 100%."))
+        for option, weight in weights.items():
+            if (weight > 0) != (option in right):
+                marked = "correct" if option in right else "wrong"
+                found.append(("weights", f"'{option}' is marked {marked} but weighs {weight:.0%}."))
+    elif draft.weights.get(str(answer), 1) != 1:
+        found.append(("weights", f"The correct answer '{answer}' must earn 100%."))
+    elif draft.type is ItemType.SINGLE and any(
+        weight == 1 for option, weight in draft.weights.items() if option != answer
+    ):
+        found.append(("weights", f"Only the correct answer '{answer}' may earn 100%."))
     return found
 
 

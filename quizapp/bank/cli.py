@@ -5,14 +5,13 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import click
 from sqlalchemy import select
 
 from quizapp import content
 from quizapp.bank import gate, services
-from quizapp.bank.services import DeckRows
 from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
 from quizapp.cli_groups import Group
 from quizapp.content.lint import lint_deck
@@ -127,27 +126,61 @@ def export(fmt: str, output: TextIO) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--deck", help="Deck slug (default: the first deck).")
 @click.option(
-    "--topic", help="Topic key for items whose file names none (default: the deck's first)."
+    "--topic", help="Topic key for new items whose file names none (default: the deck's first)."
 )
 @click.option(
-    "--source", help="Source id for items whose file names none (default: the deck's first)."
+    "--source", help="Source id for new items whose file names none (default: the deck's first)."
 )
-def import_command(file: Path, deck: str | None, topic: str | None, source: str | None) -> None:
-    """Import a GIFT or YAML/JSON file as drafts; a file with any error imports nothing."""
+@click.option(
+    "--import-the-rest",
+    is_flag=True,
+    help="Skip the questions this product cannot hold (an essay, a matching question, "
+    "an option given twice, no right answer...; each is listed) and import the others.",
+)
+def import_command(
+    file: Path, deck: str | None, topic: str | None, source: str | None, import_the_rest: bool
+) -> None:
+    """Import a GIFT, Moodle XML or YAML/JSON file; a file with any error imports nothing.
+
+    Questions whose name (GIFT) or ID number (XML) is the id of an item of the
+    deck update it; the others are added as drafts.
+    """
     query = select(Deck).order_by(Deck.id)
     target = db.session.scalars(query.where(Deck.slug == deck) if deck else query).first()
     if target is None:
         raise click.ClickException(
             f"No deck '{deck}'." if deck else "The bank is empty: run 'quizapp bank load' first."
         )
-    rows = DeckRows.of(target.id)
-    defaults = Defaults(topic or next(iter(rows.topics)), source or next(iter(rows.sources)))
+    raw = file.read_bytes()
     try:
-        incoming = read_upload(file.read_text(encoding="utf-8-sig"), file.name, target, defaults)
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise click.ClickException(
+            f"{file.name}:{line}: is not UTF-8 text (byte 0x{raw[error.start]:02x}): "
+            "save the file as UTF-8 and import it again."
+        ) from None
+    try:
+        upload = read_upload(text, file.name, target, Defaults.of(target, topic, source))
+        if upload.skipped and not import_the_rest:
+            _refuse(
+                list(upload.skipped),
+                "question(s) this product cannot hold; nothing was imported. "
+                "Run again with --import-the-rest to import the other questions.",
+            )
+        report = store_import(target, upload, None)
     except content.BankError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s); nothing was imported.", err=True)
-        sys.exit(1)
-    report = store_import(target, incoming, None)
+        _refuse(list(error.problems), "problem(s); nothing was imported.")
+    for problem in [*report.skipped, *report.lossy]:
+        click.echo(f"warning: {problem}", err=True)
+    for withdrawn in report.withdrawn:
+        click.echo(f"moved back to drafts: {withdrawn}", err=True)
     click.echo(str(report))
+
+
+def _refuse(problems: list[content.Problem], summary: str) -> NoReturn:
+    """Print each problem and the summary, then exit 1 (the command rolls back)."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{len(problems)} {summary}", err=True)
+    sys.exit(1)

@@ -29,7 +29,7 @@ from wtforms.widgets import HiddenInput
 
 from quizapp.bank.authoring import MAX_EXPLANATION, MAX_OPTIONS, ItemDraft, problems
 from quizapp.bank.services import DeckRows
-from quizapp.content import ItemType, Status
+from quizapp.content import ItemType, Status, TextFormat
 from quizapp.web.fields import SelectChoice
 
 MAX_BULK = 500  # items changed by one bulk action
@@ -40,12 +40,33 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _pairs(text: str | None, at_last: bool = True) -> dict[str, str]:
+    """``answer = value`` lines as a mapping, split at the last "=" (a percent) or
+    at the first (feedback, which may hold an "=" itself)."""
+    pairs = (line.rpartition("=") if at_last else line.partition("=") for line in _lines(text))
+    return {answer.strip(): value.strip() for answer, sep, value in pairs if sep}
+
+
+def _percent(value: str) -> float | None:
+    try:
+        return float(value.removesuffix("%")) / 100
+    except ValueError:
+        return None
+
+
+def _written_pairs(mapping: dict[str, Any], percent: bool = False) -> str:
+    return "\n".join(
+        f"{key} = {value * 100:g}" if percent else f"{key} = {value}"
+        for key, value in mapping.items()
+    )
+
+
 class OptionForm(Form):
     """One answer option; a plain Form because the outer form carries the CSRF token."""
 
     text = StringField("Option")
     correct = BooleanField("Correct")
-    why = TextAreaField("Why it is wrong", validators=[Length(max=MAX_EXPLANATION)])
+    why = TextAreaField("Feedback", validators=[Length(max=MAX_EXPLANATION)])
 
 
 class ItemForm(FlaskForm):
@@ -71,6 +92,26 @@ class ItemForm(FlaskForm):
     unit = StringField("Unit", description="Shown to the learner, e.g. × 10⁹/L.")
     explanation = TextAreaField(
         "Explanation", description="Shown after the answer. Leave empty to use the linked facts."
+    )
+    text_format = SelectField(
+        "Text format",
+        choices=[
+            SelectChoice(TextFormat.PLAIN.value, "Plain text"),
+            SelectChoice(TextFormat.HTML.value, "HTML (cleaned to a safe subset)"),
+            SelectChoice(TextFormat.MARKDOWN.value, "Markdown"),
+        ],
+        default=TextFormat.PLAIN.value,
+        description="How the question and explanation are written; imported items keep theirs.",
+    )
+    weights = TextAreaField(
+        "Partial credit",
+        description="One per line: answer = percent of a point, e.g. “Fatigue = 50” or "
+        "“Gout = -100”. Leave empty for all-or-nothing.",
+    )
+    answer_feedback = TextAreaField(
+        "Feedback on answers",
+        description="One per line: answer = what the learner who gives it is told "
+        "(for true/false: true = … or false = …).",
     )
     # The version the form was opened on: saving over a newer one is a conflict.
     base_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -109,10 +150,20 @@ class ItemForm(FlaskForm):
         if item_type is ItemType.TRUEFALSE:
             self.truth.validators = [InputRequired("Say whether the statement is true or false.")]
 
+    def validate_weights(self, field: TextAreaField) -> None:
+        lines = _lines(field.data)
+        pairs = _pairs(field.data)
+        if len(pairs) != len(lines) or any(_percent(v) is None for v in pairs.values()):
+            raise ValidationError("Write one answer = percent per line, e.g. “Fatigue = 50”.")
+
+    def validate_answer_feedback(self, field: TextAreaField) -> None:
+        if len(_pairs(field.data, at_last=False)) != len(_lines(field.data)):
+            raise ValidationError("Write one answer = feedback per line.")
+
     def draft(self) -> ItemDraft:
         kind = self.item_type
         options = None
-        feedback: dict[str, str] = {}
+        feedback: dict[str, str] = _pairs(self.answer_feedback.data, at_last=False)
         answer: Any = (self.answer.data or "").strip()
         if kind in (ItemType.SINGLE, ItemType.MULTIPLE):
             filled = [
@@ -122,7 +173,7 @@ class ItemForm(FlaskForm):
             right = [
                 (entry.form.text.data or "").strip() for entry in filled if entry.form.correct.data
             ]
-            feedback = {
+            feedback |= {
                 (entry.form.text.data or "").strip(): why
                 for entry in filled
                 if (why := (entry.form.why.data or "").strip())
@@ -149,6 +200,12 @@ class ItemForm(FlaskForm):
             answer=answer,
             accept=_lines(self.accept.data) if kind is ItemType.FILLIN else [],
             feedback=feedback,
+            text_format=self.text_format.data or TextFormat.PLAIN.value,
+            weights={
+                answer: weight
+                for answer, value in _pairs(self.weights.data).items()
+                if (weight := _percent(value)) is not None
+            },
         )
 
     def _explanation(self) -> str:
@@ -176,6 +233,12 @@ class ItemForm(FlaskForm):
         else:
             self.answer.data = answer
         self.accept.data = "\n".join(draft.accept)
+        self.text_format.data = draft.text_format
+        self.weights.data = _written_pairs(draft.weights, percent=True)
+        options = set(draft.options or ())
+        self.answer_feedback.data = _written_pairs(
+            {key: why for key, why in draft.feedback.items() if key not in options}
+        )
 
     def validate(self, extra_validators: Any = None) -> bool:
         """The field validators, then the authoring rules, each shown at its field."""
@@ -184,7 +247,9 @@ class ItemForm(FlaskForm):
             return False
         found = problems(self.draft(), self.rows)
         for name, messages in found.items():
-            if name in ("options", "feedback"):
+            if name == "feedback" and self.item_type not in (ItemType.SINGLE, ItemType.MULTIPLE):
+                self.answer_feedback.errors = [*self.answer_feedback.errors, *messages]
+            elif name in ("options", "feedback"):
                 self.option_errors += messages
             else:
                 getattr(self, name).errors = [*getattr(self, name).errors, *messages]
@@ -193,16 +258,21 @@ class ItemForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     deck = SelectField("Into deck")
-    topic = SelectField("Topic for items whose file names none")
-    source = SelectField("Source for items whose file names none")
+    topic = SelectField("Topic for new items whose file names none")
+    source = SelectField("Source for new items whose file names none")
     file = FileField(
         "Bank file",
         validators=[FileRequired("Choose a file to import.")],
         description=(
-            "Moodle GIFT (.gift, .txt) or the project's YAML or JSON export (.yaml, .yml, .json)."
+            "Moodle GIFT (.gift, .txt), Moodle XML (.xml), or the project's YAML or JSON "
+            "export (.yaml, .yml, .json)."
         ),
     )
-    submit = SubmitField("Import as drafts")
+    import_rest = BooleanField(
+        "Import the rest: skip the questions this product cannot hold "
+        "(each listed with its reason) and import the others"
+    )
+    submit = SubmitField("Import")
 
 
 class StatusForm(FlaskForm):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 from quizapp import content, models
 from quizapp.bank import services
 from quizapp.content.lint import DeckLint, Finding, LintContext, lint_deck, lint_item
+from quizapp.content.markup import plain_text
 from quizapp.content.solvers import SOLVERS
 from quizapp.quiz.selection import Candidate, TopicWeight, choose
 from quizapp.quiz.services import DEFAULT_LENGTH
@@ -104,8 +105,15 @@ def _grade(grade: float | None) -> str:
 
 def item_findings(row: models.Item, context: LintContext | None = None) -> list[Finding]:
     """A stored item held to the bank's bar: judged with its deck's glossary and pools
-    (``context``, from :func:`context_for`, when several items of one deck are judged)."""
-    return lint_item(services.content_item(row), context or context_for(row.deck.slug))
+    (``context``, from :func:`context_for`, when several items of one deck are judged).
+    HTML and Markdown are judged by the words a learner reads, not their tags."""
+    item = services.content_item(row)
+    words = replace(
+        item,
+        prompt=plain_text(item.prompt, item.text_format),
+        explanation=plain_text(item.explanation, item.text_format),
+    )
+    return lint_item(words, context or context_for(row.deck.slug))
 
 
 def context_for(deck_slug: str) -> LintContext:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from quizapp.bank import authoring, bp, gate, publishing, services
+from quizapp.bank import authoring, bp, gate, publishing, services, versions
 from quizapp.bank.authoring import ItemDraft
 from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags, page_number
 from quizapp.bank.forms import ImportForm, ItemForm, ResolveFlagForm, StatusForm
@@ -18,6 +18,7 @@ from quizapp.content import BankError, ItemType, Status
 from quizapp.content.lint import Finding
 from quizapp.extensions import db
 from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic
+from quizapp.web import paging
 from quizapp.web.fields import SelectChoice
 
 REVIEW_DRAFTS = 100
@@ -38,7 +39,7 @@ def _deck_or_404(slug: str | None) -> Deck:
 
 
 @bp.route("/")
-def index() -> str:
+def index() -> ResponseReturnValue:
     filters = Filters.from_args(request.args.to_dict())
     page = db.paginate(
         items_query(filters),
@@ -47,6 +48,8 @@ def index() -> str:
         error_out=False,
         count=True,
     )
+    if page.page > 1 and page.page > page.pages:
+        return paging.to_page(max(page.pages, 1))
     return render_template(
         "bank/index.html",
         page=page,
@@ -146,12 +149,34 @@ def edit(item_id: int) -> ResponseReturnValue:
     return _edit_page(form, item.deck, item)
 
 
+def _version_or_404(item: Item, version: int) -> ItemVersion:
+    found: ItemVersion = db.first_or_404(
+        select(ItemVersion)
+        .options(selectinload(ItemVersion.created_by))
+        .where(ItemVersion.item_id == item.id, ItemVersion.version == version)
+    )
+    return found
+
+
+@bp.get("/items/<int:item_id>/versions/<int:version>")
+def show_version(item_id: int, version: int) -> str:
+    """One version as learners would see it, compared field by field with the current
+    version (``?compare=current``, the default) or the one before (``?compare=previous``)."""
+    item = _item_or_404(item_id)
+    shown = _version_or_404(item, version)
+    return render_template(
+        "bank/version.html",
+        item=item,
+        version=shown,
+        comparison=versions.comparison(item, shown, request.args.get("compare")),
+        preview=versions.shown(shown.content),
+    )
+
+
 @bp.route("/items/<int:item_id>/versions/<int:version>/restore", methods=["POST"])
 def restore_version(item_id: int, version: int) -> ResponseReturnValue:
     item = _item_or_404(item_id)
-    old = db.first_or_404(
-        select(ItemVersion).where(ItemVersion.item_id == item.id, ItemVersion.version == version)
-    )
+    old = _version_or_404(item, version)
     try:
         restored = authoring.restore_version(item, old.content, current_user)
     except services.EditConflict:
@@ -183,17 +208,26 @@ def set_status() -> ResponseReturnValue:
         return redirect(back, 303)
     status = Status(form.status.data)
     change = publishing.set_status(form.items.data, status, current_user)
-    if change.unlinked:
-        flash(f"Not published: {', '.join(change.unlinked)} — {services.NEEDS_FACTS}", "error")
-    if change.failing:
-        flash(
-            f"Not published: {', '.join(change.failing)} — fix the item-writing errors "
-            "listed on each item's page first.",
-            "error",
-        )
-    if change.changed or not (change.unlinked or change.failing):
-        flash(f"{change.changed} item(s) set to {status.value}.", "success")
+    flash(*_status_message(change, status))
     return redirect(back, 303)
+
+
+def _status_message(change: publishing.StatusChange, status: Status) -> tuple[str, str]:
+    """One message for a status change, whatever mix of items it was refused for."""
+    refusals = []
+    if change.unlinked:
+        refusals.append(f"{', '.join(change.unlinked)} — {services.NEEDS_FACTS}")
+    if change.failing:
+        refusals.append(
+            f"{', '.join(change.failing)} — fix the item-writing errors "
+            "listed on each item's page first"
+        )
+    if not change.changed and not refusals:
+        return "None of the ticked items exists any more: reload the page.", "error"
+    done = f"{change.changed} item(s) set to {status.value}." if change.changed else ""
+    if not refusals:
+        return done, "success"
+    return f"{done} Not published: {'; '.join(refusals)}.".strip(), "error"
 
 
 def _back_to() -> str:
@@ -217,34 +251,48 @@ def export(fmt: str) -> Response:
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_file() -> ResponseReturnValue:
-    """Upload a GIFT or YAML/JSON file; it is refused whole or stored whole, as drafts."""
+    """Upload a GIFT, Moodle XML or YAML/JSON file; it is refused whole or stored whole.
+
+    When it holds questions this product cannot hold, nothing is stored until the
+    instructor ticks "Import the rest"; the result page lists what was
+    skipped and what could not be kept as written.
+    """
     form = ImportForm()
     decks = db.session.scalars(select(Deck).order_by(Deck.title)).all()
     if not decks:
         abort(404)
     deck = next((d for d in decks if d.slug == form.deck.data), decks[0])
-    rows = DeckRows.of(deck.id)
+    topics = db.session.scalars(
+        select(Topic).where(Topic.deck_id == deck.id).order_by(Topic.position, Topic.id)
+    ).all()
+    sources = db.session.scalars(
+        select(Source).where(Source.deck_id == deck.id).order_by(Source.id)
+    ).all()
     form.deck.choices = [SelectChoice(d.slug, d.title) for d in decks]
-    form.topic.choices = [SelectChoice(key, t.title) for key, t in rows.topics.items()]
-    form.source.choices = [SelectChoice(key, s.title) for key, s in rows.sources.items()]
+    form.topic.choices = [SelectChoice(t.key, t.title) for t in topics]
+    form.source.choices = [SelectChoice(s.key, s.title) for s in sources]
     problems: list[str] = []
+    skipped: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
+        filename = upload.filename or "upload"
         try:
             text = upload.read().decode("utf-8-sig")
-            incoming = read_upload(
-                text, upload.filename or "upload", deck, Defaults(form.topic.data, form.source.data)
+            checked = read_upload(
+                text, filename, deck, Defaults.of(deck, form.topic.data, form.source.data)
             )
+            if checked.skipped and not form.import_rest.data:
+                skipped = [str(problem) for problem in checked.skipped]
+            else:
+                report = store_import(deck, checked, current_user)
+                return render_template("bank/import.html", form=form, report=report)
         except UnicodeDecodeError:
-            problems = [f"{upload.filename}: is not UTF-8 text"]
+            problems = [f"{filename}: is not UTF-8 text"]
         except BankError as error:
             problems = [str(problem) for problem in error.problems]
-        else:
-            report = store_import(deck, incoming, current_user)
-            flash(f"{report} Review them in the bank, then publish.", "success")
-            return redirect(url_for("bank.index", status="draft"))
     status = 400 if problems or form.errors else 200
-    return render_template("bank/import.html", form=form, problems=problems), status
+    page = render_template("bank/import.html", form=form, problems=problems, skipped=skipped)
+    return page, status
 
 
 @bp.route("/review")

@@ -112,6 +112,7 @@ def _store_deck(deck: content.Deck) -> Deck:
             source=sources[fact.source],
             statement=fact.statement,
             quote=fact.quote,
+            critical=fact.critical,
         )
     db.session.flush()
     return row
@@ -130,27 +131,41 @@ CONTENT_FIELDS = (
 )
 
 
+# Keys written only when they hold something other than their default, so an
+# item without them keeps the content (and hash) it had before they existed.
+OPTIONAL_FIELDS = {"feedback": {}, "format": content.TextFormat.PLAIN.value, "weights": {}}
+
+
+def without_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the optional keys that hold their default (or are absent)."""
+    return {
+        key: value
+        for key, value in data.items()
+        if key not in OPTIONAL_FIELDS or value not in (None, OPTIONAL_FIELDS[key])
+    }
+
+
 def item_content(item: content.Item) -> dict[str, Any]:
     """The fields whose change makes a new version of an item (keys of the export).
 
-    Option feedback is part of the content when there is any; an item without
-    it keeps the content (and hash) it had before feedback existed.
+    Option feedback, text format and answer weights are part of the content
+    only when not at their default (see ``OPTIONAL_FIELDS``).
     """
     exported = item.to_dict()
-    data = {key: exported[key] for key in CONTENT_FIELDS}
-    return data | ({"feedback": exported["feedback"]} if exported["feedback"] else {})
+    keys = (*CONTENT_FIELDS, *OPTIONAL_FIELDS)
+    return without_defaults({key: exported[key] for key in keys if key in exported})
 
 
 def content_hash(data: dict[str, Any]) -> str:
     """A fingerprint of the content in a canonical form, so that the same item
     read from any file hashes alike: facts as a set, 3 and 3.0 as one number,
-    no option feedback as no field at all."""
-    canonical = data | {"facts": sorted(data["facts"])}
-    if not canonical.get("feedback", True):
-        del canonical["feedback"]
+    an optional key at its default as no key at all."""
+    canonical = without_defaults(data) | {"facts": sorted(data["facts"])}
     answer = data["answer"]
     if isinstance(answer, dict):
         canonical["answer"] = {k: v if k == "unit" else float(v) for k, v in answer.items()}
+    if "weights" in canonical:
+        canonical["weights"] = {k: float(v) for k, v in canonical["weights"].items()}
     text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -193,6 +208,8 @@ def write_version(
     )
     row.answer, row.accept, row.explanation = data["answer"], data["accept"], data["explanation"]
     row.option_feedback = data.get("feedback") or {}
+    row.text_format = data.get("format") or content.TextFormat.PLAIN.value
+    row.option_weights = data.get("weights") or {}
     row.facts = [rows.facts[key] for key in data["facts"]]
     row.content_hash = digest
     row.updated_by = editor
@@ -266,6 +283,8 @@ def content_item(row: Item) -> content.Item:
         accept=tuple(row.accept),
         explanation=row.explanation,
         feedback=dict(row.option_feedback or {}),
+        text_format=content.TextFormat(row.text_format),
+        weights=dict(row.option_weights or {}),
         facts=tuple(fact.key for fact in row.facts),
         source=row.source.key,
         status=row.status,

@@ -11,7 +11,7 @@ bp = Blueprint("classes", __name__, url_prefix="/classes")
 
 
 def init_app(app: Flask) -> None:
-    from quizapp.classes import cells, cli, routes  # noqa: F401  (registers the views)
+    from quizapp.classes import cells, cli, management, routes  # noqa: F401  (registers the views)
 
     app.register_blueprint(bp)
     shared_group(app, "export").add_command(cli.progress)

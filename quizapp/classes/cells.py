@@ -24,6 +24,7 @@ def _dash(missing: str) -> str:
 
 
 NOT_STUDIED = f'<td class="num mastery-none">{_dash("not studied")}</td>'
+NOT_ENOUGH = f'<td class="num mastery-none">{_dash("not enough evidence yet")}</td>'
 
 
 def _percent(value: float) -> str:
@@ -43,8 +44,10 @@ def when(value: datetime | None) -> Markup:
 
 def _cell(cell: TopicMastery | None) -> str:
     band = MasteryGrid.band(cell)
-    if cell is None or cell.mastery is None or band is None:
+    if cell is None:
         return NOT_STUDIED
+    if cell.mastery is None or band is None:
+        return NOT_ENOUGH
     title = f"{cell.quiz_answers} quiz answers, {cell.reviews} flashcard reviews"
     return f'<td class="num mastery-{band}" title="{title}">{_percent(cell.mastery)}</td>'
 

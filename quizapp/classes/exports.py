@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
+from quizapp.assignments import services as assignments
 from quizapp.classes.grid import MasteryGrid
 from quizapp.classes.items import ItemStats, item_analysis
 from quizapp.classes.roster import roster
@@ -61,7 +62,8 @@ def filename(classroom: Classroom, what: str) -> str:
 
 def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: MasteryGrid) -> int:
     """The roster of ``learners`` (the class's) in name order, with every number of
-    the class page and topic mastery."""
+    the class page, topic mastery and each assignment's best score and status."""
+    assigned = assignments.roster_columns(classroom.id)
     header = [
         "Learner",
         "Email",
@@ -76,6 +78,7 @@ def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: Ma
         "Last active (UTC)",
         "Topics mastered",
         *(f"Mastery % {topic.title}" for topic in grid.topics),
+        *assigned.csv_header(),
     ]
     rows = (
         [
@@ -95,6 +98,7 @@ def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: Ma
                 percent(cell.mastery) if (cell := grid.cell(learner.id, topic.id)) else None
                 for topic in grid.topics
             ),
+            *assigned.csv_values(learner.id),
         ]
         for learner in roster(classroom.id, Sorting("name"), learners)
     )
@@ -104,13 +108,18 @@ def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: Ma
 def _picks_text(item: ItemStats) -> str:
     return "; ".join(
         f"{option.text}{' (correct)' if option.correct else ''}"
-        f"{'' if option.current else ' (earlier version)'}: {option.picks}"
+        f"{'' if option.current else ' (earlier version)'}"
+        f"{'' if option.working else ' (not working)'}: {option.picks}"
         for option in item.options
     )
 
 
+def _bounds(interval: tuple[float, float] | None) -> list[float | None]:
+    return [None, None] if interval is None else [percent(bound) for bound in interval]
+
+
 def write_items(out: TextIO, learners: Learners) -> int:
-    """Item analysis, hardest questions first."""
+    """Item analysis, hardest questions first, with the page's intervals and flags."""
     header = [
         "Item id",
         "Bank id",
@@ -120,7 +129,14 @@ def write_items(out: TextIO, learners: Learners) -> int:
         "Attempts",
         "Answers",
         "Facility %",
+        "Facility low %",
+        "Facility high %",
         "Discrimination %",
+        "Discrimination low %",
+        "Discrimination high %",
+        "Discriminative efficiency %",
+        "Random-guess score %",
+        "Judged",
         "Flags",
         "Options picked",
     ]
@@ -134,7 +150,12 @@ def write_items(out: TextIO, learners: Learners) -> int:
             item.attempts,
             item.answered,
             percent(item.facility),
+            *_bounds(item.facility_interval),
             percent(item.discrimination),
+            *_bounds(item.discrimination_interval),
+            percent(item.efficiency),
+            percent(item.guess),
+            "yes" if item.judged else "too few answers to judge",
             " ".join(item.flags),
             _picks_text(item),
         ]

@@ -1,4 +1,5 @@
-"""One learner's recent flashcard reviews, for their page in a class."""
+"""One learner's recent flashcard reviews, for their page in a class: those made on
+the study page (a quiz answer's ratings show with the quizzes)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import case, func, select
 
 from quizapp.extensions import db
 from quizapp.models import Item, ReviewLog, Topic
+from quizapp.models.study import STUDY_ORIGIN
 
 RATING_NAMES = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 RECENT_REVIEWS = 20
@@ -31,7 +33,7 @@ def recent_reviews(learner_id: int) -> list[RecentReview]:
         select(ReviewLog.reviewed_at, ReviewLog.rating, Item.prompt, Topic.title)
         .join(Item, Item.id == ReviewLog.item_id)
         .join(Topic, Topic.id == Item.topic_id)
-        .where(ReviewLog.user_id == learner_id)
+        .where(ReviewLog.user_id == learner_id, ReviewLog.origin == STUDY_ORIGIN)
         .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
         .limit(RECENT_REVIEWS)
     )
@@ -45,6 +47,10 @@ def review_counts(learner_id: int, now: datetime) -> tuple[int, int]:
         select(
             func.coalesce(func.sum(case((ReviewLog.reviewed_at >= week, 1), else_=0)), 0),
             func.count(),
-        ).where(ReviewLog.user_id == learner_id, ReviewLog.reviewed_at >= month)
+        ).where(
+            ReviewLog.user_id == learner_id,
+            ReviewLog.reviewed_at >= month,
+            ReviewLog.origin == STUDY_ORIGIN,
+        )
     ).one()
     return int(counts[0]), int(counts[1])

@@ -20,6 +20,7 @@ from sqlalchemy.sql.selectable import Subquery
 from quizapp.classes.selection import Sorting, class_learners
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Enrolment, Response, ReviewLog, User
+from quizapp.models.study import STUDY_ORIGIN
 from quizapp.progress.mastery import AGAIN, Learners, among
 
 
@@ -89,7 +90,8 @@ def _review_stats(learners: Learners) -> Subquery:
             cast(func.avg(recalled), Float).label("retention"),
             func.count(ReviewLog.item_id.distinct()).label("cards"),
         )
-        .where(among(ReviewLog.user_id, learners))
+        # The study page's ratings: a quiz answer's are counted with the quizzes.
+        .where(among(ReviewLog.user_id, learners), ReviewLog.origin == STUDY_ORIGIN)
         .group_by(ReviewLog.user_id)
         .subquery("recall")
     )
@@ -170,7 +172,7 @@ def roster_query(
         .outerjoin(quiz, quiz.c.learner_id == User.id)
         .outerjoin(recall, recall.c.learner_id == User.id)
         .outerjoin(activity, activity.c.learner_id == User.id)
-        .where(Enrolment.classroom_id == classroom_id)
+        .where(Enrolment.classroom_id == classroom_id, ~User.is_placeholder)
         .order_by(order.nulls_last(), func.lower(User.display_name), User.id)
     )
     if learner_id is not None:

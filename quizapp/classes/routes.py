@@ -8,34 +8,32 @@ import io
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from quizapp import clock
+from quizapp.auth.limits import guess_limits
 from quizapp.classes import bp, exports, services
+from quizapp.classes.access import classroom_or_404
 from quizapp.classes.forms import ClassroomForm, JoinForm
 from quizapp.classes.grid import all_topics, mastery_grid, sort_by_grid, topic_column
-from quizapp.classes.items import ITEM_COLUMNS, LOW_FACILITY, WEAK_DISCRIMINATION, item_analysis
+from quizapp.classes.items import ITEM_COLUMNS, ITEM_FILTERS, ITEM_THRESHOLDS, item_analysis
 from quizapp.classes.reviews import recent_reviews, review_counts
 from quizapp.classes.roster import ROSTER_COLUMNS, learner_stats, roster
 from quizapp.classes.selection import Learners, Sorting, all_learners, class_learners
-from quizapp.extensions import db, limiter
+from quizapp.extensions import db
 from quizapp.models import Classroom, Enrolment, Role
 from quizapp.quiz import summaries
-from quizapp.security import guessing_limit, instructor_required, role_required
+from quizapp.security import instructor_required, role_required
+from quizapp.web import paging
 from quizapp.web.fields import add_error, required
-from quizapp.web.forms import EmptyForm
 
 learner_required = role_required(Role.LEARNER)
 MAX_PAGE = 10_000  # of a learner's quiz history; past it, OFFSET would only be absurd
 
 
-def _own_classroom(classroom_id: int) -> Classroom:
-    """The instructor's own class; another instructor's is as good as absent (404)."""
-    classroom = db.session.get(Classroom, classroom_id)
-    if classroom is None or classroom.instructor_id != current_user.id:
-        abort(404)
-    return classroom
+# A class the instructor teaches (owner or co-instructor); anyone else's is a 404.
+_own_classroom = classroom_or_404
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -48,15 +46,14 @@ def index() -> ResponseReturnValue:
             code = services.display_code(classroom.join_code)
             flash(f"Class created. Share the join code {code}.", "success")
         return redirect(url_for("classes.show", classroom_id=classroom.id))
-    classrooms = db.session.execute(
-        select(Classroom, func.count(Enrolment.learner_id))
-        .outerjoin(Enrolment)
-        .where(Classroom.instructor_id == current_user.id)
-        .group_by(Classroom.id)
-        .order_by(Classroom.created_at.desc())
+    taught = db.session.execute(
+        services.taught_classrooms(current_user).options(selectinload(Classroom.instructor))
     ).all()
     return render_template(
-        "classes/index.html", form=form, classrooms=classrooms
+        "classes/index.html",
+        form=form,
+        classrooms=[(room, count) for room, count in taught if not room.archived],
+        archived=[(room, count) for room, count in taught if room.archived],
     ), 400 if form.errors else 200
 
 
@@ -76,7 +73,6 @@ def show(classroom_id: int) -> str:
         grid=grid,
         sorting=sorting,
         columns=ROSTER_COLUMNS,
-        form=EmptyForm(),
     )
 
 
@@ -86,7 +82,7 @@ def _roster_sortable(key: str) -> bool:
 
 @bp.route("/<int:classroom_id>/learners/<int:learner_id>")
 @instructor_required
-def learner(classroom_id: int, learner_id: int) -> str:
+def learner(classroom_id: int, learner_id: int) -> ResponseReturnValue:
     """One learner of the class: numbers, topic mastery, quizzes and recent reviews.
     A learner outside the instructor's class is as good as absent (404)."""
     classroom = _own_classroom(classroom_id)
@@ -95,6 +91,8 @@ def learner(classroom_id: int, learner_id: int) -> str:
         abort(404)
     page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     attempts, more = summaries.history(learner_id, page)
+    if not attempts and page > 1:
+        return paging.to_page(summaries.history_pages(learner_id))
     now = clock.now()
     week, month = review_counts(learner_id, now)
     return render_template(
@@ -115,7 +113,7 @@ def learner(classroom_id: int, learner_id: int) -> str:
 @instructor_required
 def items(classroom_id: int) -> str:
     classroom = _own_classroom(classroom_id)
-    return _items_page(class_learners(classroom.id), classroom)
+    return _items_page(class_learners(classroom.id, with_deleted=True), classroom)
 
 
 @bp.route("/items/all")
@@ -126,15 +124,23 @@ def items_all() -> str:
 
 
 def _items_page(learners: Learners, classroom: Classroom | None) -> str:
+    """``?sort=column&dir=asc|desc`` orders the questions, ``?show=flagged`` keeps
+    only the flagged ones (an unknown value shows all)."""
     sorting = Sorting.read(request.args, ITEM_COLUMNS.__contains__, "facility")
+    show = request.args.get("show", "all")
+    show = show if show in ITEM_FILTERS else "all"
+    items = item_analysis(learners, sorting)
     return render_template(
         "classes/items.html",
         classroom=classroom,
-        items=item_analysis(learners, sorting),
+        items=[item for item in items if item.flags] if show == "flagged" else items,
+        total=len(items),
+        flagged=sum(1 for item in items if item.flags),
+        show=show,
+        filters=ITEM_FILTERS,
         sorting=sorting,
         columns=ITEM_COLUMNS,
-        low_facility=LOW_FACILITY,
-        weak_discrimination=WEAK_DISCRIMINATION,
+        thresholds=ITEM_THRESHOLDS,
     )
 
 
@@ -154,7 +160,7 @@ def roster_csv(classroom_id: int) -> Response:
 def items_csv(classroom_id: int) -> Response:
     classroom = _own_classroom(classroom_id)
     out = io.StringIO()
-    exports.write_items(out, class_learners(classroom.id))
+    exports.write_items(out, class_learners(classroom.id, with_deleted=True))
     return _csv(out, exports.filename(classroom, "items"))
 
 
@@ -191,7 +197,7 @@ def regenerate_code(classroom_id: int) -> ResponseReturnValue:
 def set_joining(classroom_id: int) -> ResponseReturnValue:
     """Open or close joining; the button says which, so a double click cannot undo it."""
     classroom = _own_classroom(classroom_id)
-    classroom.joining_open = request.form.get("open") == "1"
+    services.set_joining(classroom, request.form.get("open") == "1")
     flash(
         "Learners can join with the code." if classroom.joining_open else "Joining is closed.",
         "success",
@@ -201,7 +207,7 @@ def set_joining(classroom_id: int) -> ResponseReturnValue:
 
 @bp.route("/join", methods=["GET", "POST"])
 @learner_required
-@limiter.limit(guessing_limit, methods=["POST"])
+@guess_limits
 def join() -> ResponseReturnValue:
     """Join with a code; a wrong, old or closed code gets one message (it reveals nothing)."""
     form = JoinForm()

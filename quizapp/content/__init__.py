@@ -11,7 +11,18 @@ from pathlib import Path
 
 from .generator import generate
 from .loader import load_bank, load_deck
-from .model import Deck, Distractor, Fact, Item, ItemType, Kind, NumericAnswer, Source, Status
+from .model import (
+    Deck,
+    Distractor,
+    Fact,
+    Item,
+    ItemType,
+    Kind,
+    NumericAnswer,
+    Source,
+    Status,
+    TextFormat,
+)
 from .problems import BankError, Location, Problem
 from .quotes import quote_problems
 from .text import normalise
@@ -31,6 +42,7 @@ __all__ = [
     "Problem",
     "Source",
     "Status",
+    "TextFormat",
     "deck_items",
     "generate",
     "load_bank",

@@ -1,15 +1,16 @@
 """Moodle GIFT files: our quiz questions written for Moodle, and GIFT questions read back.
 
-GIFT has no flashcards, so only questions are written. What GIFT cannot say
-(linked facts, source, numeric unit) travels in ``// key: value`` comment
-lines, which Moodle ignores and :func:`parse_gift` reads back, so that a
-written file parses to the same questions.
+GIFT has no flashcards, so only questions are written. Each question is
+named by its item's uid and carries, in a ``// [id:…] [tag:…]`` comment line
+that Moodle (3.6 and later) reads and writes back, the uid as Moodle's
+idnumber and our facts, source and unit as tags (see :mod:`.interchange`).
 
-quizapp grades an answer right or wrong, so the reader keeps what is worth
-100% and drops the rest: a partial-credit option of a single-answer question
-is a wrong option, and partial-credit alternatives of short and numeric
-answers are left out. Per-answer feedback (``~option#why``) on the wrong
-options of a choice question is kept as the item's option feedback.
+Reading follows Moodle's ``qformat_gift``: names are labels and may repeat;
+``[html]`` text is sanitised, ``[markdown]`` kept as its source; per-answer
+feedback and grades are kept as feedback and weights. A question this
+product cannot hold (essay, matching, description, …) is skipped with its
+line, and whatever a kept question says that an item cannot hold is listed
+as lossy; only a malformed file is refused.
 """
 
 from __future__ import annotations
@@ -17,12 +18,33 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-from .model import Answer, Item, ItemType, Kind, NumericAnswer
-from .problems import BankError, Report, duplicate_ids
+from .interchange import (
+    ForeignQuestion,
+    Graded,
+    ParsedFile,
+    Shape,
+    Unsupported,
+    category_path,
+    choice_shape,
+    dropped_tags,
+    fillin_shape,
+    formatting_dropped,
+    graded_answers,
+    metadata_tags,
+    numeric_right,
+    one_format,
+    percent,
+    plain_answer,
+    read_metadata,
+    read_text,
+    truefalse_shape,
+)
+from .model import Item, ItemType, Kind, NumericAnswer, TextFormat
+from .problems import BankError, Problem, Report
 
 _SPECIAL = "\\:#=~{}"
 _ESCAPE = str.maketrans({char: "\\" + char for char in _SPECIAL} | {"\n": "\\n", "\r": ""})
@@ -31,51 +53,40 @@ _ESCAPED = re.compile(r"\\([" + re.escape(_SPECIAL) + "n])")
 # program's internal use) while the structure is parsed, as Moodle does.
 _HIDDEN = {char: chr(0xFDD0 + n) for n, char in enumerate(_SPECIAL + "n")}
 _REVEAL = str.maketrans({hidden: "\n" if char == "n" else char for char, hidden in _HIDDEN.items()})
-_FORMAT = re.compile(r"\A\[(?:moodle|html|plain|markdown)\]")
-_NOTE = re.compile(r"//\s*(facts|source|unit):(.*)")
+_FORMATS = {
+    "moodle": TextFormat.PLAIN,
+    "plain": TextFormat.PLAIN,
+    "html": TextFormat.HTML,
+    "markdown": TextFormat.MARKDOWN,
+}
+_MARKER = re.compile(r"\A\[(" + "|".join(_FORMATS) + r")\]")
+# Moodle's own syntax for an idnumber and tags in a comment (qformat_gift).
+_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
+_TAGS = re.compile(r"\[tag:((?:\\\]|[^\]<>\x00-\x1f])+)\]")
+# Comments our exports wrote before the tags; trusted only on a name shaped like
+# our uids ("deck:fact:type"), as a third party's "// source: Wikipedia" is not ours.
+_OLD_NOTE = re.compile(r"//\s*(facts|source|unit):(.*)")
+_OUR_UID = re.compile(r"[a-z0-9-]+(?::[^\s:]+)+")
 _CATEGORY = "$CATEGORY:"
 _BRACE = re.compile(r"[{}]")
 _PIECE = re.compile(r"[=~]?[^=~]*")
 _WEIGHT = re.compile(r"\s*%([^%\s]*)%")
 _TRUEFALSE = re.compile(r"(T|TRUE|F|FALSE)\s*(?:#.*)?", re.DOTALL)
-_NO_RIGHT_ANSWER = "the answer block has no right answer"
 _GAP = "_____"  # what Moodle shows where the answer block sits inside a sentence
-# Moodle only accepts grades from a fixed list; 100/n is on it for these n.
-_MOODLE_SHARES = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20})
 
 
-@dataclass(frozen=True)
-class GiftQuestion:
-    """One GIFT question, its answer shaped as :attr:`Item.answer` for the same type.
-
-    ``line`` is where its title (or text) starts; ``category`` is the
-    ``$CATEGORY`` in force; ``facts``, ``source`` and a numeric's unit come
-    from ``// facts:``, ``// source:`` and ``// unit:`` comments.
-    """
-
-    line: int
-    title: str | None
-    category: str | None
-    type: ItemType
-    prompt: str
-    options: tuple[str, ...] | None
-    answer: Answer
-    accept: tuple[str, ...]
-    explanation: str
-    facts: tuple[str, ...]
-    source: str | None
-    feedback: Mapping[str, str] = field(default_factory=dict)
+# Writing ----------------------------------------------------------------------
 
 
 def render_gift(items: Iterable[Item]) -> str:
-    """The quiz questions among ``items`` as a GIFT file, with ``$CATEGORY: deck/topic``."""
+    """The quiz questions among ``items`` as GIFT, filed under ``$course$/top/deck/topic``."""
     blocks: list[str] = []
     category = None
     for item in items:
         if item.kind is not Kind.QUESTION:
             continue
-        if f"{item.deck}/{item.topic}" != category:
-            category = f"{item.deck}/{item.topic}"
+        if category_path(item) != category:
+            category = category_path(item)
             blocks.append(f"{_CATEGORY} {category}")
         blocks.append(_render_question(item))
     return "\n".join(f"{block}\n" for block in blocks)
@@ -83,70 +94,80 @@ def render_gift(items: Iterable[Item]) -> str:
 
 def _render_question(item: Item) -> str:
     numeric = "#" if item.type is ItemType.NUMERIC else ""
-    lines = [*_notes(item), f"::{item.id.translate(_ESCAPE)}::{_text(item.prompt)}{{{numeric}"]
+    tags = "".join(f" [tag:{_bracketed(tag)}]" for tag in metadata_tags(item))
+    prompt = _formatted(item.prompt, item.text_format)
+    lines = [f"// [id:{_bracketed(item.id)}]{tags}", f"::{_escape(item.id)}::{prompt}{{{numeric}"]
     lines += [f"\t{line}" for line in _answer_lines(item)]
     if item.explanation:
-        lines.append(f"\t####{_text(item.explanation)}")
+        lines.append(f"\t####{_formatted(item.explanation, item.text_format)}")
     return "\n".join([*lines, "}"])
-
-
-def _notes(item: Item) -> list[str]:
-    unit = item.answer.unit if isinstance(item.answer, NumericAnswer) else ""
-    notes = {"facts": ", ".join(item.facts), "source": item.source, "unit": unit}
-    return [f"// {key}: {value}" for key, value in notes.items() if value]
 
 
 def _answer_lines(item: Item) -> list[str]:
     answer = item.answer
     if isinstance(answer, bool):
-        return ["TRUE" if answer else "FALSE"]
+        said = {said: _answer_text(why, item) for said, why in item.feedback.items()}
+        right, wrong = said.get(str(answer).lower(), ""), said.get(str(not answer).lower(), "")
+        return [_truefalse(answer, right, wrong)]
     if isinstance(answer, NumericAnswer):
         return [f"={answer.value}:{answer.tolerance}"]
-    if isinstance(answer, tuple):
-        return [
-            line + _why(item, option)
-            for line, option in zip(
-                _weighted_lines(item.options or (), answer), item.options or (), strict=True
-            )
-        ]
-    if item.type is ItemType.SINGLE:
-        return [
-            f"{'=' if option == answer else '~'}{_text(option)}{_why(item, option)}"
-            for option in item.options or ()
-        ]
-    return [f"={_text(text)}" for text in (answer, *item.accept)]
+    return [_graded_line(graded, item) for graded in graded_answers(item)]
 
 
-def _why(item: Item, option: str) -> str:
-    """A wrong option's feedback as GIFT per-answer feedback (``#why``), or nothing."""
-    why = item.feedback.get(option)
-    return f"#{_text(why)}" if why else ""
+def _truefalse(answer: bool, right: str, wrong: str) -> str:
+    """``TRUE#feedback if wrong#feedback if right``, as Moodle writes it."""
+    line = "TRUE" if answer else "FALSE"
+    if wrong or right:
+        line += f"#{wrong}"
+    return line + (f"#{right}" if right else "")
 
 
-def _weighted_lines(options: tuple[str, ...], right: tuple[str, ...]) -> list[str]:
-    """Right options share 100% and wrong ones -100%, so ticking every option scores nothing."""
-    wrong = len(options) - len(right)
-    return [
-        f"~%{_share(len(right)) if option in right else '-' + _share(wrong)}%{_text(option)}"
-        for option in options
-    ]
+def _graded_line(graded: Graded, item: Item) -> str:
+    text = _answer_text(graded.text, item)
+    why = f"#{_answer_text(graded.feedback, item)}" if graded.feedback else ""
+    if item.type is ItemType.FILLIN:
+        mark = "=" if graded.fraction == 1 else f"=%{percent(graded.fraction)}%"
+    elif item.type is ItemType.SINGLE and graded.fraction in (0, 1):
+        mark = "=" if graded.fraction == 1 else "~"
+    else:
+        mark = f"~%{percent(graded.fraction)}%"
+    return mark + text + why
 
 
-def _share(count: int) -> str:
-    """100/count as a percentage Moodle accepts (its grades have seven decimals)."""
-    if count not in _MOODLE_SHARES:
-        raise ValueError(f"Moodle has no grade of 100/{count} %")
-    return f"{100 / count:.5f}".rstrip("0").rstrip(".")
+def _formatted(text: str, text_format: TextFormat) -> str:
+    """A prompt or explanation: ``[html]``/``[markdown]`` said, plain text as Moodle's default."""
+    if text_format is TextFormat.PLAIN:
+        return _text(text)
+    return f"[{text_format.value}]{_escape(text)}"
+
+
+def _answer_text(text: str, item: Item) -> str:
+    """Options and feedback are plain text, said so where the question is not."""
+    if item.text_format is TextFormat.PLAIN:
+        return _text(text)
+    return f"[plain]{_escape(text)}"
 
 
 def _text(text: str) -> str:
     """Text escaped for GIFT; a leading "[html]"-like marker is kept as text, not a format."""
-    protect = "[moodle]" if _FORMAT.match(text.lstrip()) else ""
-    return protect + text.translate(_ESCAPE)
+    protect = "[moodle]" if _MARKER.match(text.lstrip()) else ""
+    return protect + _escape(text)
+
+
+def _escape(text: str) -> str:
+    return text.translate(_ESCAPE)
+
+
+def _bracketed(text: str) -> str:
+    """A value inside ``[id:…]`` or ``[tag:…]``, where Moodle reads ``\\]`` as ``]``."""
+    return text.replace("]", "\\]").replace("\n", " ")
+
+
+# Reading ----------------------------------------------------------------------
 
 
 class _Fault(Exception):
-    """Why a question is refused, at an offset of its chunk's text."""
+    """Why a file is refused, at an offset of a chunk's text."""
 
     def __init__(self, offset: int, reason: str) -> None:
         super().__init__(reason)
@@ -154,19 +175,18 @@ class _Fault(Exception):
         self.reason = reason
 
 
-class _Answered(NamedTuple):
-    """What an answer block says: the question's type and its Item-shaped answer."""
+@dataclass(frozen=True)
+class _Notes:
+    """What a question's comment lines say: Moodle's idnumber and tags, our old notes."""
 
-    type: ItemType
-    options: tuple[str, ...] | None
-    answer: Answer
-    accept: tuple[str, ...] = ()
-    feedback: Mapping[str, str] = {}  # never mutated: a shared empty default is safe
+    idnumber: str | None
+    tags: tuple[str, ...]
+    old: dict[str, str]
 
 
 @dataclass(frozen=True)
 class _Choice:
-    """One ``=`` or ``~`` answer of a block, its weight in percent (``=`` is 100)."""
+    """One ``=`` or ``~`` answer of a block as written, its weight in percent (``=`` is 100)."""
 
     offset: int
     weight: float
@@ -174,32 +194,37 @@ class _Choice:
     why: str = ""  # per-answer feedback
 
 
-def parse_gift(text: str, path: str) -> list[GiftQuestion]:
-    """The questions of a GIFT file, or every reason it is refused.
+def read_gift(text: str, path: str) -> ParsedFile:
+    """The questions of a GIFT file, with what was skipped or lost, line by line.
 
     Raises:
-        BankError: with a :class:`Problem` per bad question (at the line of the
-            fault) and per repeated title; no question is returned then.
+        BankError: with a :class:`Problem` per malformed question (at the line
+            of the fault); nothing is returned then.
     """
     report = Report(path, [])
-    questions: list[GiftQuestion] = []
+    parsed = ParsedFile([])
     category = None
     for start, lines in _chunks(text):
         body, notes = _split_comments(lines)
+        line = start + body.count("\n", 0, len(body) - len(body.lstrip()))
         try:
             if body.lstrip().startswith(_CATEGORY):
                 category = _category(body)
             elif body.strip():
-                questions.append(_question(body, start, category, notes))
+                question, lost = _question(body, line, category, notes)
+                parsed.questions.append(question)
+                parsed.lossy.extend(Problem(path, line, f"{_label(question)}: {m}") for m in lost)
         except _Fault as fault:
             report.add(start + body.count("\n", 0, fault.offset), fault.reason)
-    titles = [
-        (question.title, report.at(question.line)) for question in questions if question.title
-    ]
-    problems = [*report.problems, *duplicate_ids("question", titles)]
-    if problems:
-        raise BankError(problems)
-    return questions
+        except Unsupported as skip:
+            parsed.skipped.append(Problem(path, line, str(skip)))
+    if report.problems:
+        raise BankError(report.problems)
+    return parsed
+
+
+def _label(question: ForeignQuestion) -> str:
+    return question.name or question.prompt[:40]
 
 
 def _chunks(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -212,18 +237,20 @@ def _chunks(text: str) -> Iterator[tuple[int, list[str]]]:
             yield first[0], [first[1], *(line for _, line in rest)]
 
 
-def _split_comments(lines: list[str]) -> tuple[str, dict[str, str]]:
-    """A chunk's text, escapes hidden, and the values of its ``// facts|source|unit:`` comments.
+def _split_comments(lines: list[str]) -> tuple[str, _Notes]:
+    """A chunk's text, escapes hidden, and what its ``//`` comment lines say.
 
     Comment lines are blanked rather than dropped, so offsets still map to lines.
     """
-    notes: dict[str, str] = {}
-    kept: list[str] = []
-    for line in lines:
-        comment = line.strip().startswith("//")
-        if comment and (note := _NOTE.fullmatch(line.strip())):
-            notes[note.group(1)] = note.group(2).strip()
-        kept.append("" if comment else line)
+    comments = [line.strip() for line in lines if line.strip().startswith("//")]
+    kept = ["" if line.strip().startswith("//") else line for line in lines]
+    joined = "\n".join(comments)
+    idnumber = _ID.search(joined)
+    notes = _Notes(
+        idnumber=idnumber.group(1).replace("\\]", "]").strip() if idnumber else None,
+        tags=tuple(tag.replace("\\]", "]").strip() for tag in _TAGS.findall(joined)),
+        old={m.group(1): m.group(2).strip() for c in comments if (m := _OLD_NOTE.fullmatch(c))},
+    )
     return _ESCAPED.sub(lambda match: _HIDDEN[match.group(1)], "\n".join(kept)), notes
 
 
@@ -237,35 +264,58 @@ def _category(body: str) -> str:
     return category
 
 
-def _question(body: str, start: int, category: str | None, notes: dict[str, str]) -> GiftQuestion:
+def _question(
+    body: str, line: int, category: str | None, notes: _Notes
+) -> tuple[ForeignQuestion, list[str]]:
+    """A question and what it says that an item cannot hold."""
     begin = len(body) - len(body.lstrip())
-    title, offset = _title(body, begin)
+    name, offset = _title(body, begin)
     opening, closing = _answer_block(body, offset)
     after = body[closing + 1 :]
-    prompt = _plain(body[offset:opening] + (_GAP + after if after.strip() else ""))
+    text_format, prompt = _marked(body[offset:opening] + (_GAP + after if after.strip() else ""))
     if not prompt:
         raise _Fault(begin, "the question has no text")
     head, general, feedback = body[opening + 1 : closing].rpartition("####")
-    block, explanation = (head, _plain(feedback)) if general else (feedback, "")
-    answered = _answers(block, opening + 1, notes)
-    return GiftQuestion(
-        line=start + body.count("\n", 0, begin),
-        title=title,
-        category=category,
-        type=answered.type,
-        prompt=prompt,
-        options=answered.options,
-        answer=answered.answer,
-        accept=answered.accept,
-        explanation=explanation,
-        feedback=answered.feedback,
-        facts=tuple(fact.strip() for fact in notes.get("facts", "").split(",") if fact.strip()),
-        source=notes.get("source") or None,
+    block, explanation = (head, feedback) if general else (feedback, "")
+    shape = _answers(block, opening + 1, text_format)
+    why_format, why = _marked(explanation, text_format)
+    dropped = [*dropped_tags(prompt, text_format), *dropped_tags(why, why_format)]
+    text_format, prompt, why = one_format(
+        read_text(prompt, text_format), read_text(why, why_format)
     )
+    metadata = read_metadata(notes.tags)
+    if not metadata.facts and not metadata.source and _OUR_UID.fullmatch(name or ""):
+        metadata = metadata._replace(  # the old comments of our own export, named by uid
+            facts=tuple(f.strip() for f in notes.old.get("facts", "").split(",") if f.strip()),
+            source=notes.old.get("source") or None,
+            unit=metadata.unit or notes.old.get("unit") or None,
+        )
+    answer = shape.answer
+    unit = metadata.unit if isinstance(answer, NumericAnswer) else None
+    if isinstance(answer, NumericAnswer) and unit:
+        answer = NumericAnswer(answer.value, answer.tolerance, unit)
+    return ForeignQuestion(
+        line=line,
+        name=name,
+        idnumber=notes.idnumber,
+        category=category,
+        type=shape.type,
+        prompt=prompt,
+        text_format=text_format,
+        options=shape.options,
+        answer=answer,
+        accept=shape.accept,
+        explanation=why,
+        facts=metadata.facts,
+        source=metadata.source,
+        unit=unit,
+        feedback=shape.feedback,
+        weights=shape.weights,
+    ), [*shape.lost, *(f"{tag} was dropped from the text" for tag in dict.fromkeys(dropped))]
 
 
 def _title(body: str, offset: int) -> tuple[str | None, int]:
-    """The ``::title::`` at ``offset``, if any, and where the question text starts."""
+    """The ``::name::`` at ``offset``, if any, and where the question text starts."""
     if not body.startswith("::", offset):
         return None, offset
     end = body.find("::", offset + 2)
@@ -278,7 +328,7 @@ def _answer_block(body: str, offset: int) -> tuple[int, int]:
     """The offsets of the one ``{`` and ``}`` of a question."""
     opening, closing = body.find("{", offset), body.find("}", offset)
     if opening < 0 and closing < 0:
-        raise _Fault(offset, "no answer block {…}: descriptions are not supported")
+        raise Unsupported("a description (no answer block {…}) is not a question")
     if closing < 0:
         raise _Fault(opening, "unterminated {: the answer block has no closing }")
     if opening < 0 or closing < opening:
@@ -292,68 +342,55 @@ def _answer_block(body: str, offset: int) -> tuple[int, int]:
     return opening, closing
 
 
-def _answers(block: str, offset: int, notes: dict[str, str]) -> _Answered:
-    """The type and answer a block gives, decided the way Moodle decides them."""
+def _answers(block: str, offset: int, text_format: TextFormat) -> Shape:
+    """The shape a block gives, its type decided the way Moodle decides it."""
     kept = block.strip()
     if not kept:
-        raise _Fault(offset, "an empty answer block {} (essay) is not supported")
+        raise Unsupported("an essay (empty answer block {}) is not supported")
     if kept.startswith("#"):
-        return _numeric(block, offset, notes.get("unit", ""))
+        return _numeric(block, offset, text_format)
     if "~" in block:
-        return _choice(block, offset)
+        choices = [_graded(choice, text_format) for choice in _choices(block, offset, "~")]
+        shape = choice_shape([graded for graded, _ in choices], single="=" in block)
+        return shape._replace(lost=tuple(m for _, m in choices if m))
     if "=" in block and "->" in block:
-        raise _Fault(offset, "matching questions (->) are not supported")
+        raise Unsupported("a matching question (->) is not supported")
     if truefalse := _TRUEFALSE.fullmatch(kept):
-        return _Answered(ItemType.TRUEFALSE, None, truefalse.group(1) in ("T", "TRUE"))
-    first, *others = _full_credit(_choices(block, offset, "="), offset)
-    return _Answered(ItemType.FILLIN, None, first.text, tuple(other.text for other in others))
+        _, *said = (_plain(part, text_format)[0] for part in kept.split("#", 2))
+        wrong, right = [*said, "", ""][:2]
+        return truefalse_shape(truefalse.group(1) in ("T", "TRUE"), right, wrong)
+    answers = [_graded(choice, text_format) for choice in _choices(block, offset, "=")]
+    shape = fillin_shape([graded for graded, _ in answers])
+    return shape._replace(lost=shape.lost + tuple(m for _, m in answers if m))
 
 
-def _choice(block: str, offset: int) -> _Answered:
-    """``=`` makes a single-answer question; weights alone make a multiple-answer one."""
-    choices = _choices(block, offset, "~")
-    if len(choices) < 2:
-        raise _Fault(offset, "a choice question needs at least two options")
-    options = tuple(choice.text for choice in choices)
-    if "=" in block:
-        key = _only(_full_credit(choices, offset)).text
-        return _Answered(ItemType.SINGLE, options, key, feedback=_feedback(choices, {key}))
-    right = [choice for choice in choices if choice.weight > 0]
-    if not right:
-        raise _Fault(offset, _NO_RIGHT_ANSWER)
-    total = sum(choice.weight for choice in right)
-    if round(total / 100, 2) != 1:
-        raise _Fault(offset, f"the right options' weights add up to {total:g}%, not 100%")
-    keys = tuple(choice.text for choice in right)
-    return _Answered(ItemType.MULTIPLE, options, keys, feedback=_feedback(choices, set(keys)))
+def _graded(choice: _Choice, text_format: TextFormat) -> tuple[Graded, str]:
+    """An answer as plain text, and what formatting was dropped from it (or "")."""
+    text, lost = _plain(choice.text, text_format)
+    why, lost_why = _plain(choice.why, text_format)
+    return Graded(text, choice.weight / 100, why), formatting_dropped(
+        text
+    ) if lost or lost_why else ""
 
 
-def _feedback(choices: list[_Choice], right: set[str]) -> dict[str, str]:
-    return {c.text: c.why for c in choices if c.why and c.text not in right}
+def _plain(raw: str, default: TextFormat) -> tuple[str, bool]:
+    text_format, text = _marked(raw, default)
+    return plain_answer(text, text_format)
 
 
-def _numeric(block: str, offset: int, unit: str) -> _Answered:
+def _numeric(block: str, offset: int, text_format: TextFormat) -> Shape:
     """``#value:tolerance``, ``#min..max`` or several ``=`` of them; ``~`` starts wrong feedback."""
     start = block.index("#") + 1
     wrong = block.find("~", start)
     choices = _choices(block[start : wrong if wrong >= 0 else None], offset + start, "=")
-    right = _only(_full_credit(choices, offset))
-    return _Answered(ItemType.NUMERIC, None, _number(right.text, right.offset, unit))
-
-
-def _full_credit(choices: list[_Choice], offset: int) -> list[_Choice]:
-    right = [choice for choice in choices if choice.weight == 100]
-    if not right:
-        raise _Fault(offset, _NO_RIGHT_ANSWER)
-    return right
-
-
-def _only(right: list[_Choice]) -> _Choice:
-    if len(right) > 1:
-        raise _Fault(
-            right[1].offset, "more than one right answer: single and numeric questions have one"
-        )
-    return right[0]
+    numbers = [_number(choice.text, choice.offset) for choice in choices]
+    graded = [
+        Graded(_reveal(c.text), c.weight / 100, _plain(c.why, text_format)[0]) for c in choices
+    ]
+    right, lost = numeric_right(graded)
+    if wrong >= 0 and _plain(block[wrong + 1 :].lstrip().removeprefix("#"), text_format)[0]:
+        lost += ("the feedback on wrong numbers was left out",)
+    return Shape(ItemType.NUMERIC, None, numbers[right], lost=lost)
 
 
 def _choices(block: str, offset: int, default: str) -> list[_Choice]:
@@ -367,11 +404,11 @@ def _choices(block: str, offset: int, default: str) -> list[_Choice]:
         at = offset + piece.start()
         weight, text = _weight(text.removeprefix(mark), at)
         answer, _, why = text.partition("#")  # per-answer feedback follows a "#"
-        if not _plain(answer):
+        if not _marked(answer)[1]:
             raise _Fault(at, "an answer has no text")
         if weight is None:
             weight = 100 if mark == "=" else 0
-        choices.append(_Choice(at, weight, _plain(answer), _plain(why)))
+        choices.append(_Choice(at, weight, answer, why))
     return choices
 
 
@@ -389,18 +426,22 @@ def _weight(text: str, offset: int) -> tuple[float | None, str]:
     return weight, text[match.end() :]
 
 
-def _number(text: str, offset: int, unit: str) -> NumericAnswer:
+def _number(raw: str, offset: int) -> NumericAnswer:
+    text = _reveal(raw)
     try:
         value, tolerance = _value_and_tolerance(text)
-    except ValueError:
+    except (ValueError, InvalidOperation):
         raise _Fault(offset, f"'{text}' is not a number, value:tolerance or min..max") from None
     if tolerance < 0:
         raise _Fault(offset, f"'{text}' has a negative tolerance or a reversed range")
-    return NumericAnswer(value, tolerance, unit)
+    return NumericAnswer(value, tolerance, "")
 
 
 def _value_and_tolerance(text: str) -> tuple[float, float]:
     """``min..max`` is its middle, give or take half its width, as Moodle reads it.
+
+    The middle and half-width are worked out in decimal, so ``0.1..0.3`` is
+    0.2 give or take 0.1, not 0.09999999999999999.
 
     Raises:
         ValueError: when a part is not a finite number.
@@ -408,21 +449,25 @@ def _value_and_tolerance(text: str) -> tuple[float, float]:
     low, dots, high = text.partition("..")
     if dots:
         least, most = _finite(low), _finite(high)
-        return (least + most) / 2, (most - least) / 2
+        return float((least + most) / 2), float((most - least) / 2)
     value, colon, tolerance = text.partition(":")
-    return _finite(value), _finite(tolerance) if colon else 0.0
+    return float(_finite(value)), float(_finite(tolerance)) if colon else 0.0
 
 
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
+def _finite(text: str) -> Decimal:
+    number = Decimal(text.strip())
+    if not number.is_finite() or not math.isfinite(float(number)):
         raise ValueError(text)
     return number
 
 
-def _plain(raw: str) -> str:
-    """An answer's or question's text: a leading format marker dropped, escapes undone."""
-    return _reveal(_FORMAT.sub("", raw.strip()))
+def _marked(raw: str, default: TextFormat = TextFormat.PLAIN) -> tuple[TextFormat, str]:
+    """A text's ``[format]`` marker (or ``default``) and its text, escapes undone."""
+    stripped = raw.strip()
+    marker = _MARKER.match(stripped)
+    if not marker:
+        return default, _reveal(stripped)
+    return _FORMATS[marker.group(1)], _reveal(stripped[marker.end() :])
 
 
 def _reveal(raw: str) -> str:

@@ -64,6 +64,15 @@ def load_deck(folder: Path, root: Path | None = None) -> Deck:
     return deck
 
 
+def _mark_critical(facts: Mapping[str, Fact], topics: Iterable[str]) -> dict[str, Fact]:
+    """Every fact of a critical topic is critical, whatever its own field says."""
+    critical = set(topics)
+    return {
+        key: replace(fact, critical=True) if fact.topic in critical else fact
+        for key, fact in facts.items()
+    }
+
+
 class _DeckReader:
     """Reads the files of one deck folder, collecting problems instead of stopping at the first.
 
@@ -100,12 +109,14 @@ class _DeckReader:
             importance=dict(fields.get("importance", {})),
             core_topics=tuple(fields.get("core_topics", ())),
             glossary=dict(fields.get("glossary", {})),
+            critical_topics=tuple(fields.get("critical_topics", ())),
         )
         if header is None:  # without topics and relations every reference would look unknown
             return deck
         names = self._names(deck)
         self.problems.extend(reference_problems(deck, names))
         self._check_topic_names(header, set(deck.topics))
+        deck = replace(deck, facts=_mark_critical(deck.facts, deck.critical_topics))
         return replace(deck, items=self._items(deck, names))
 
     def _relations(self, fields: Mapping[str, Any]) -> dict[str, Relation]:
@@ -119,9 +130,10 @@ class _DeckReader:
         return {relation.id: relation for relation in read if relation}
 
     def _check_topic_names(self, header: LineDict, topics: set[str]) -> None:
-        """``importance`` and ``core_topics`` may only name topics the deck has."""
+        """``importance``, ``core_topics`` and ``critical_topics`` may only name
+        topics the deck has."""
         report = self._report(self.folder / DECK_YAML)
-        for field in ("importance", "core_topics"):
+        for field in ("importance", "core_topics", "critical_topics"):
             for name in header.get(field, ()):
                 if name not in topics:
                     report.add(

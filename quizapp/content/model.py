@@ -38,6 +38,15 @@ class ItemType(StrEnum):
         return self in (ItemType.SINGLE, ItemType.MULTIPLE)
 
 
+class TextFormat(StrEnum):
+    """How an item's prompt and explanation are written (Moodle's ``[html]``,
+    ``[markdown]`` and ``[plain]``); see :mod:`quizapp.content.markup`."""
+
+    PLAIN = "plain"
+    HTML = "html"
+    MARKDOWN = "markdown"
+
+
 class Status(StrEnum):
     """Only published items reach learners; the bundled bank ships reviewed."""
 
@@ -136,6 +145,8 @@ class Fact:
     list_block: ListBlock | None = None
     see_also: tuple[str, ...] = ()
     truefalse: bool = True
+    # Safety-critical: its own ``critical`` field, or its topic is in ``critical_topics``.
+    critical: bool = False
 
 
 def explain(facts: Iterable[Fact]) -> str:
@@ -162,8 +173,11 @@ class Item:
 
     ``relation`` is set on choice questions about a list, so the validator can
     prove no wrong option is a true answer; ``origin`` points at the fact (or
-    hand-written entry) the item came from. ``feedback`` maps a wrong option's
-    text to why it is wrong, shown to the learner after answering.
+    hand-written entry) the item came from. ``feedback`` maps an option's (or
+    accepted answer's, or ``"true"``/``"false"``) text to what the learner is told
+    after choosing it. ``text_format`` says how prompt and explanation are written.
+    ``weights`` maps an option or accepted answer to the fraction of a point it
+    earns (-1..1, Moodle's answer grades); empty means all-or-nothing grading.
     """
 
     id: str
@@ -181,6 +195,8 @@ class Item:
     origin: Location = field(compare=False)
     relation: str | None = None
     feedback: Mapping[str, str] = field(default_factory=dict, hash=False)
+    text_format: TextFormat = TextFormat.PLAIN
+    weights: Mapping[str, float] = field(default_factory=dict, hash=False)
 
     @property
     def kind(self) -> Kind:
@@ -194,8 +210,17 @@ class Item:
         return (self.answer,) if isinstance(self.answer, str) else ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The export shape of questions/README.md, ready for JSON or YAML."""
+        """The export shape of questions/README.md, ready for JSON or YAML.
+
+        ``format`` and ``weights`` appear only when not at their default, so
+        items written before they existed keep their exported shape and hash.
+        """
         answer = self.answer
+        extra: dict[str, Any] = {}
+        if self.text_format != TextFormat.PLAIN:
+            extra["format"] = str(self.text_format)
+        if self.weights:
+            extra["weights"] = dict(self.weights)
         return {
             "id": self.id,
             "deck": self.deck,
@@ -211,7 +236,7 @@ class Item:
             "facts": list(self.facts),
             "source": self.source,
             "status": self.status.value,
-        }
+        } | extra
 
 
 def _plain(answer: str | tuple[str, ...] | bool) -> str | list[str] | bool:
@@ -237,6 +262,8 @@ class Deck:
     importance: Mapping[str, int] = field(default_factory=dict)
     core_topics: tuple[str, ...] = ()
     glossary: Mapping[str, str] = field(default_factory=dict)
+    # Topics whose facts are all safety-critical (seeking help, preventing infection).
+    critical_topics: tuple[str, ...] = ()
 
     def weight(self, topic: str) -> int:
         """How much a topic counts in a quiz draw (deck.yaml ``importance``, default 1)."""

@@ -50,6 +50,7 @@ DECK_FILE: Spec = {
     "relations": optional(mapping),
     "importance": optional(importance),
     "core_topics": optional(texts(1, distinct=True)),
+    "critical_topics": optional(texts(1, distinct=True)),
     "glossary": optional(glossary),
 }
 RELATION: Spec = {"broader": optional(texts(1)), "label": optional(text)}
@@ -82,6 +83,7 @@ FACT: Spec = {
     "list": optional(mapping),
     "see_also": optional(texts(1)),
     "truefalse": optional(boolean),
+    "critical": optional(boolean),
 }
 NUMBER: Spec = {
     "question": required(text),
@@ -157,6 +159,7 @@ def read_fact(node: Any, report: Report, line: int) -> Fact | None:
         list_block=_list_block(node["list"]) if "list" in node else None,
         see_also=tuple(node.get("see_also", ())),
         truefalse=node.get("truefalse", True),
+        critical=node.get("critical", False),
     )
 
 

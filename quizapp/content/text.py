@@ -11,6 +11,8 @@ from rapidfuzz import fuzz
 _APOSTROPHES = frozenset("'’ʼ`´")
 _DELETION = re.compile(r"\{\{([^{}]*)\}\}")
 CLOZE_GAP = "[…]"  # how a hidden part of a cloze card is shown
+# Between the deletions of a card that hides several, in its stored answer.
+CLOZE_ANSWER_SEPARATOR = "; "
 
 
 def normalise(text: str) -> str:

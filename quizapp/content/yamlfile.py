@@ -1,7 +1,15 @@
-"""YAML reading that remembers line numbers, so every problem can say ``file:line``."""
+"""YAML reading that remembers line numbers, so every problem can say ``file:line``.
+
+The bank's own files are read with PyYAML's safe loader (YAML 1.1, as they
+were written). Files uploaded for import are read with :class:`ImportLoader`:
+the YAML 1.2 core schema, so ``1e-05`` is a number and ``yes``/``on`` stay
+text, JSON-style surrogate pairs make one character, and nesting is capped
+before the composer recurses.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,6 +93,89 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
+class ImportLoader(_LineLoader):
+    """YAML 1.2 core-schema data with line numbers, for uploaded files.
+
+    Only the core schema's plain scalars are typed (null, true/false, decimal,
+    0o octal and 0x hexadecimal integers, decimal and exponent floats, .inf,
+    .nan); everything else, dates included, is text. Mappings and sequences
+    nested deeper than :attr:`max_depth` are refused as the events arrive.
+    """
+
+    max_depth = 32
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.CollectionStartEvent) and self.depth >= self.max_depth:
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # unannotated in the stubs
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {self.max_depth} levels", event.start_mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_CORE_RESOLVERS = [
+    ("tag:yaml.org,2002:null", r"null|Null|NULL|~|", ["n", "N", "~", ""]),
+    ("tag:yaml.org,2002:bool", r"true|True|TRUE|false|False|FALSE", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", list("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        list("-+.0123456789"),
+    ),
+]
+for _tag, _pattern, _first in _CORE_RESOLVERS:
+    ImportLoader.add_implicit_resolver(_tag, re.compile(rf"\A(?:{_pattern})\Z"), _first)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _construct_text(loader: ImportLoader, node: yaml.ScalarNode) -> str:
+    """Text; ``"\\ud83e\\udd12"`` (a JSON-style surrogate pair) becomes the character it names."""
+    value = loader.construct_scalar(node)
+    if _SURROGATE.search(value):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                "a \\u escape names half of a surrogate pair, not a character",
+                node.start_mark,
+            ) from None
+    return value
+
+
+def _construct_int(loader: ImportLoader, node: yaml.ScalarNode) -> int:
+    value = loader.construct_scalar(node)
+    base = {"0o": 8, "0x": 16}.get(value[:2], 10)
+    try:
+        return int(value[2:] if base != 10 else value, base)
+    except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+        raise yaml.constructor.ConstructorError(
+            None, None, "a number with too many digits", node.start_mark
+        ) from None
+
+
+def _construct_float(loader: ImportLoader, node: yaml.ScalarNode) -> float:
+    value = loader.construct_scalar(node).lower()
+    return float(value.replace(".inf", "inf").replace(".nan", "nan"))
+
+
+ImportLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+ImportLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+ImportLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
 def read_yaml(path: Path, report: Report) -> Any:
     """Parse one YAML file, reporting bad YAML at the parser's line.
 
@@ -99,9 +190,10 @@ def read_yaml(path: Path, report: Report) -> Any:
     return parse_yaml(text, report)
 
 
-def parse_yaml(text: str, report: Report) -> Any:
-    """Parse YAML text (a file's, or an upload's) with line numbers; None when unusable."""
-    loader = _LineLoader(text)
+def parse_yaml(text: str, report: Report, loader_class: type[_LineLoader] = _LineLoader) -> Any:
+    """Parse YAML text (a bank file's, or with :class:`ImportLoader` an upload's)
+    with line numbers; None when unusable."""
+    loader = loader_class(text)
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:

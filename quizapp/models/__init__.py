@@ -1,8 +1,11 @@
 """Models, split by domain; importing this package registers every table."""
 
+from quizapp.models.account import PasswordReset
+from quizapp.models.assignments import Assignment
 from quizapp.models.base import Base, UTCDateTime
-from quizapp.models.classes import Classroom, Enrolment
+from quizapp.models.classes import ClassInstructor, Classroom, Enrolment
 from quizapp.models.content import Deck, Fact, Item, ItemVersion, Source, Topic, item_fact
+from quizapp.models.parameters import FsrsParameters
 from quizapp.models.quiz import (
     Attempt,
     AttemptQuestion,
@@ -12,22 +15,28 @@ from quizapp.models.quiz import (
     Response,
     attempt_topic,
 )
+from quizapp.models.sessions import LoginSession
 from quizapp.models.study import CardState, ReviewLog, StudySettings
 from quizapp.models.user import Role, SetupToken, User
 
 __all__ = [
+    "Assignment",
     "Attempt",
     "AttemptQuestion",
     "Base",
     "CardState",
+    "ClassInstructor",
     "Classroom",
     "Deck",
     "Enrolment",
     "Fact",
     "FeedbackTiming",
+    "FsrsParameters",
     "Flag",
     "Item",
     "ItemVersion",
+    "LoginSession",
+    "PasswordReset",
     "QuizMode",
     "Response",
     "ReviewLog",

@@ -19,6 +19,7 @@ class Classroom(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    # The owner: the only one who archives the class and chooses its co-instructors.
     instructor_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
@@ -26,11 +27,22 @@ class Classroom(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     joining_open: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    # Set while the class is archived: read-only, kept for its reports.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The zone assignment times are given in (migration 0015); None: the owner's zone.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     instructor: Mapped[User] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="classroom", cascade="all, delete-orphan"
     )
+    co_instructors: Mapped[list[ClassInstructor]] = relationship(
+        back_populates="classroom", cascade="all, delete-orphan"
+    )
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Enrolment(Base):
@@ -48,3 +60,21 @@ class Enrolment(Base):
 
     classroom: Mapped[Classroom] = relationship(back_populates="enrolments")
     learner: Mapped[User] = relationship()
+
+
+class ClassInstructor(Base):
+    """Another instructor who teaches the class with its owner (a co-instructor)."""
+
+    __tablename__ = "class_instructor"
+
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Indexed for "the classes this instructor teaches", asked on every class page.
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="co_instructors")
+    instructor: Mapped[User] = relationship()

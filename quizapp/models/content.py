@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import false, text
 
 from quizapp.clock import now
-from quizapp.content import ItemType, Kind, Status
+from quizapp.content import ItemType, Kind, Status, TextFormat
 from quizapp.models.base import Base, JSONType, UTCDateTime, enum_column
 from quizapp.models.user import User
 
@@ -101,6 +101,10 @@ class Fact(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
     statement: Mapped[str] = mapped_column(Text)
     quote: Mapped[str] = mapped_column(Text)
+    # From the bank (deck.yaml ``critical_topics`` or the fact's ``critical``):
+    # seeking help, preventing infection. Its cards keep a higher retention and
+    # are never buried.
+    critical: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     topic: Mapped[Topic] = relationship()
     source: Mapped[Source] = relationship()
@@ -116,6 +120,10 @@ class Item(Base):
         Index("ix_item_updated_at", "updated_at"),
         CheckConstraint("version >= 1", name="version"),
         CheckConstraint(f"origin IN ('{BANK_ORIGIN}', '{WEB_ORIGIN}')", name="origin"),
+        CheckConstraint(
+            "text_format IN (" + ", ".join(f"'{f.value}'" for f in TextFormat) + ")",
+            name="text_format",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,8 +139,16 @@ class Item(Base):
     answer: Mapped[Any] = mapped_column(JSONType)
     accept: Mapped[list[str]] = mapped_column(JSONType, default=list)
     explanation: Mapped[str] = mapped_column(Text)
-    # Wrong option's text -> why it is wrong, shown to the learner after answering.
+    # Option's (or accepted answer's) text -> what the learner is told after choosing it.
     option_feedback: Mapped[dict[str, str]] = mapped_column(
+        JSONType, default=dict, server_default=text("'{}'")
+    )
+    # How prompt and explanation are written: plain text, HTML or Markdown (imports).
+    text_format: Mapped[str] = mapped_column(
+        String(10), default=TextFormat.PLAIN.value, server_default=TextFormat.PLAIN.value
+    )
+    # Option or accepted answer -> fraction of a point (-1..1); empty: all-or-nothing.
+    option_weights: Mapped[dict[str, float]] = mapped_column(
         JSONType, default=dict, server_default=text("'{}'")
     )
     # Hash of the content fields: a bank load rewrites an item only when it changed.

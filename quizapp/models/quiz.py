@@ -77,6 +77,10 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[float | None]
+    # Set when the attempt was made for a class assignment; None is the learner's own practice.
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment.id", ondelete="SET NULL"), index=True
+    )
 
     learner: Mapped[User] = relationship()
     deck: Mapped[Deck] = relationship()
@@ -177,6 +181,8 @@ class Flag(Base):
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     resolution: Mapped[str | None] = mapped_column(Text)
+    # When the learner dismissed the notice of the resolution (None: still shown).
+    learner_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     item_version: Mapped[ItemVersion] = relationship()
     learner: Mapped[User | None] = relationship(foreign_keys=[learner_id])

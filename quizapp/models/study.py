@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.models.base import Base, UTCDateTime
@@ -45,6 +52,7 @@ class CardState(Base):
         Index("ix_card_state_user_id_due", "user_id", "due"),
         *fsrs_card_checks(),
         CheckConstraint("version >= 1", name="version"),
+        CheckConstraint("reviews >= 0", name="reviews"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,11 +65,23 @@ class CardState(Base):
     due: Mapped[datetime] = mapped_column(UTCDateTime())
     last_review: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
+    # Ratings behind this state (study and quiz alike): how sure mastery can be.
+    reviews: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+# Where a rating comes from: the study page, or a quiz answer on the card's facts.
+STUDY_ORIGIN = "study"
+QUIZ_ORIGIN = "quiz"
 
 
 class ReviewLog(Base):
     """One rating, with the card as it was before it (``state_before`` is NULL for
-    a new card): enough to undo it exactly and to recompute a schedule."""
+    a new card): enough to undo it exactly and to recompute a schedule.
+
+    ``origin`` says who rated: the learner on the study page, or a quiz answer
+    (``response_id``) by the rule of :mod:`quizapp.study.services.quiz_link`.
+    A response rates each card at most once (the unique pair).
+    """
 
     __tablename__ = "review_log"
     __table_args__ = (
@@ -70,6 +90,8 @@ class ReviewLog(Base):
         CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
         *fsrs_card_checks("_before"),
         CheckConstraint("duration_ms >= 0", name="duration_ms"),
+        CheckConstraint(f"origin IN ('{STUDY_ORIGIN}', '{QUIZ_ORIGIN}')", name="origin"),
+        UniqueConstraint("response_id", "item_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +106,10 @@ class ReviewLog(Base):
     difficulty_before: Mapped[float | None]
     due_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_review_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    origin: Mapped[str] = mapped_column(
+        String(5), default=STUDY_ORIGIN, server_default=STUDY_ORIGIN
+    )
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="SET NULL"))
 
 
 class StudySettings(Base):

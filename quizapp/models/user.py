@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from sqlalchemy import Select, String, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.clock import now
@@ -20,11 +20,10 @@ class Role(enum.StrEnum):
     INSTRUCTOR = "instructor"
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 DEFAULT_TIME_ZONE = "UTC"
+# The owner of every deleted account's anonymised quiz attempts (quizapp.account.deletion).
+# No form accepts this address (".invalid" has no mail), so no person can claim it.
+PLACEHOLDER_EMAIL = "deleted-accounts@invalid"
 
 
 class User(UserMixin, Base):
@@ -38,9 +37,6 @@ class User(UserMixin, Base):
         enum_column(Role, "role"),
         default=Role.LEARNER,
     )
-    # What the session cookie holds instead of the id: replacing it (on a password
-    # change) signs the account out everywhere else.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # IANA name. Every area shows times and starts the learner's day in this zone.
@@ -48,12 +44,14 @@ class User(UserMixin, Base):
         String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
 
-    def get_id(self) -> str:
-        return self.session_token
-
     @property
     def is_instructor(self) -> bool:
         return self.role is Role.INSTRUCTOR
+
+    @hybrid_property
+    def is_placeholder(self) -> bool:
+        """The "Deleted accounts" learner: counted in item analysis, listed nowhere."""
+        return self.email == PLACEHOLDER_EMAIL
 
     @property
     def zone(self) -> ZoneInfo:

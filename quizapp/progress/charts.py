@@ -125,11 +125,12 @@ def table(chart: Chart) -> Markup:
         )
         for datum in chart.data
     )
+    # The same scroll region as templates/_tables.html gives every other table.
     return Markup(
-        '<div class="table-scroll"><table class="progress-data">'
-        "<caption>{}</caption>"
-        '<thead><tr><th scope="col">{}</th><th scope="col" class="num">{}</th></tr></thead>'
-        "<tbody>{}</tbody></table></div>"
+        '<div class="table-scroll" role="region" aria-label="{0}" tabindex="0">'
+        '<table class="progress-data"><caption>{0}</caption>'
+        '<thead><tr><th scope="col">{1}</th><th scope="col" class="num">{2}</th></tr></thead>'
+        "<tbody>{3}</tbody></table></div>"
     ).format(chart.title, chart.label_heading, chart.value_heading, rows)
 
 

@@ -1,45 +1,92 @@
-"""Mastery of a topic: what the learner dashboard and the class views both show.
+"""Mastery of a topic: what a learner is likely to recall today, and how sure that is.
 
-One definition, counted in SQL for any set of learners at once:
+One definition, for the learner dashboard, the class views and the CSV alike,
+counted for any set of learners at once in two SQL statements (the fitted FSRS
+parameters, then the evidence):
 
-* quiz accuracy — points earned over questions answered on the topic's items;
-* flashcard recall — share of reviews of the topic's cards not rated Again;
-* mastery — the mean of whichever of the two the learner has, else nothing.
-
-Both look back ``WINDOW`` days, so mastery follows what a learner knows now.
+* **flashcards** — each card of the topic the learner has learned (in FSRS's
+  review state) contributes its *retrievability* now: the probability of
+  recall that the ``fsrs`` scheduler itself computes from the card's stability
+  and the whole days since its last review
+  (``Scheduler.get_card_retrievability``, with the parameters that schedule
+  the card: the learner's fit in the deck, else the deck's, else the
+  defaults). A card relearning after a lapse (Again on the study page, or a
+  wrong quiz answer) contributes 0 until it is relearned: the model would
+  call it fresh (R = 1 on the day of the lapse),
+  but the learner has just failed it. Cards never studied, or still in their
+  first learning steps, contribute nothing. One row per card, so the work is
+  bounded by the deck's size, not by the history.
+* **quiz answers** — each answer to a question of the topic in the last
+  ``WINDOW`` days contributes its score, weighted by recency: an answer of
+  today weighs 1, one ``n`` whole days old ``(90 - n) / 90``; older ones
+  nothing (SQL sums the weights and the weighted scores).
+* **mastery** — the weighted mean of both: (Σ retrievability + Σ weight × score)
+  / (cards counted + Σ weight), so a learned card counts as much as a quiz
+  answer given today.
+* **how sure** — the ratings behind the counted cards' states plus the answers
+  counted; below ``MIN_EVIDENCE`` mastery is "not enough evidence yet"
+  (``None``) rather than 100 % from one right answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
+from fsrs import Card, Scheduler, State
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    Float,
+    Integer,
     Select,
     SQLColumnExpression,
     bindparam,
-    case,
+    cast,
     func,
     literal,
+    null,
     or_,
     select,
     union_all,
 )
 
+from quizapp.content import Status
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Item, Response, ReviewLog
+from quizapp.models import (
+    Attempt,
+    AttemptQuestion,
+    CardState,
+    Item,
+    Response,
+    UTCDateTime,
+)
+from quizapp.models.parameters import FsrsParameters
+from quizapp.progress.days import Days
+from quizapp.study import scheduling
+from quizapp.study.services.queue import CARD_TYPES
 
 # Learner ids, or a query that selects them, used as ``IN (…)`` through ``among``.
 Learners = Collection[int] | Select[int]
-WINDOW = timedelta(days=90)
+WINDOW_DAYS = 90
+WINDOW = timedelta(days=WINDOW_DAYS)
+MIN_EVIDENCE = 3  # reviews and answers together, before mastery is shown
 AGAIN = 1  # fsrs Rating.Again
+# The kinds of row the mastery query returns: a card in one of fsrs's states, or answers.
+LEARNING, REVIEW, RELEARNING = (int(state) for state in State)
+QUIZ = 0
+
+# Retrievability depends only on the card's stability, its elapsed days and the
+# forgetting curve's shape (the parameters), not on the retention asked for.
+_RETENTION = 0.9
+_DEFAULT_MODEL = scheduling.make_scheduler(_RETENTION, fuzzing=False)
 
 
-def among(column: SQLColumnExpression[int], learners: Learners) -> ColumnElement[bool]:
+def among(
+    column: SQLColumnExpression[int] | SQLColumnExpression[int | None], learners: Learners
+) -> ColumnElement[bool]:
     """``column IN (learners)``. Ids are written into the SQL as numbers: as
     bind parameters, 500 of them took psycopg 17 ms to parse, per statement."""
     if isinstance(learners, Select):
@@ -50,40 +97,113 @@ def among(column: SQLColumnExpression[int], learners: Learners) -> ColumnElement
     return column.in_(ids)
 
 
+def retrievability(
+    stability: float, last_review: datetime, now: datetime, model: Scheduler = _DEFAULT_MODEL
+) -> float:
+    """The probability of recalling a card now, as the ``fsrs`` scheduler computes it."""
+    card = Card(card_id=0, stability=stability, last_review=last_review)
+    return float(model.get_card_retrievability(card, now))
+
+
 @dataclass(frozen=True)
 class TopicMastery:
+    """One learner's evidence on one topic (or a deck: the topics added up)."""
+
     learner_id: int
     topic_id: int
-    quiz_points: float
-    quiz_answers: int
-    reviews: int
-    recalled: int
-
-    @property
-    def quiz_accuracy(self) -> float | None:
-        return self.quiz_points / self.quiz_answers if self.quiz_answers else None
+    cards: int = 0  # cards learned or relearning
+    recall_sum: float = 0.0  # their retrievability now, added up
+    reviews: int = 0  # ratings behind those cards' states
+    quiz_answers: int = 0  # answers in the window
+    quiz_weight: float = 0.0  # their recency weights, added up
+    quiz_points: float = 0.0  # their scores times their weights, added up
 
     @property
     def recall(self) -> float | None:
-        return self.recalled / self.reviews if self.reviews else None
+        """Mean retrievability of the studied cards."""
+        return self.recall_sum / self.cards if self.cards else None
+
+    @property
+    def quiz_accuracy(self) -> float | None:
+        """Recency-weighted mean score of the answers."""
+        return self.quiz_points / self.quiz_weight if self.quiz_weight else None
+
+    @property
+    def evidence(self) -> int:
+        return self.reviews + self.quiz_answers
+
+    @property
+    def enough(self) -> bool:
+        return self.evidence >= MIN_EVIDENCE
 
     @cached_property  # read several times per cell of a class's grid
     def mastery(self) -> float | None:
-        parts = [part for part in (self.quiz_accuracy, self.recall) if part is not None]
-        return sum(parts) / len(parts) if parts else None
+        """Likely recall today, or None: not enough evidence yet."""
+        weight = self.cards + self.quiz_weight
+        if not self.enough or not weight:
+            return None
+        return (self.recall_sum + self.quiz_points) / weight
+
+    def __add__(self, other: TopicMastery) -> TopicMastery:
+        """Evidence put together; of two topics, the deck's (topic id 0 stands for it)."""
+        return TopicMastery(
+            self.learner_id,
+            self.topic_id if self.topic_id == other.topic_id else 0,
+            self.cards + other.cards,
+            self.recall_sum + other.recall_sum,
+            self.reviews + other.reviews,
+            self.quiz_answers + other.quiz_answers,
+            self.quiz_weight + other.quiz_weight,
+            self.quiz_points + other.quiz_points,
+        )
 
 
-def mastery_query(learners: Learners, now: datetime) -> Select[int, int, float, int, int, int]:
-    """Per (learner, topic): quiz points and answers, reviews and recalls, in one query."""
+def recency_days(now: datetime) -> Days:
+    """The window as ``WINDOW_DAYS`` periods of 24 hours ending at ``now``: an
+    answer in period ``n`` (0 the oldest) is ``WINDOW_DAYS - 1 - n`` whole days old."""
+    return Days(
+        date.min,  # unused: the periods are numbered, never named
+        tuple(now - timedelta(days=WINDOW_DAYS - n) for n in range(WINDOW_DAYS + 1)),
+    )
+
+
+def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...]]:
+    """Per learner: a row per card learned or relearning (kind: its state;
+    stability, last review, ratings) and a row per topic answered (kind ``QUIZ``: answers, Σ weight,
+    Σ weight × score), in one statement."""
     since = now - WINDOW
+    cards = (
+        select(
+            CardState.user_id.label("learner_id"),
+            Item.topic_id.label("topic_id"),
+            Item.deck_id.label("deck_id"),
+            CardState.state.label("kind"),
+            CardState.stability.label("stability"),
+            CardState.last_review.label("last_review"),
+            CardState.reviews.label("tally"),
+            cast(literal(0.0), Float).label("weight"),
+            cast(literal(0.0), Float).label("points"),
+        )
+        .join(Item, Item.id == CardState.item_id)
+        .where(
+            among(CardState.user_id, learners),
+            CardState.state != LEARNING,
+            Item.status == Status.PUBLISHED,
+            Item.type.in_(CARD_TYPES),
+        )
+    )
+    weight = (recency_days(now).number(Response.answered_at) + 1) * (1.0 / WINDOW_DAYS)
     answers = (
         select(
-            Attempt.learner_id.label("learner_id"),
-            AttemptQuestion.topic_id.label("topic_id"),
-            Response.score.label("points"),
-            literal(1).label("answered"),
-            literal(0).label("reviewed"),
-            literal(0).label("recalled"),
+            Attempt.learner_id,
+            AttemptQuestion.topic_id,
+            cast(null(), Integer),
+            literal(QUIZ).label("kind"),
+            cast(null(), Float),
+            cast(null(), UTCDateTime()),
+            cast(func.count(), Integer),
+            cast(func.sum(weight), Float),
+            cast(func.sum(weight * Response.score), Float),
         )
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .join(Response, Response.attempt_question_id == AttemptQuestion.id)
@@ -94,37 +214,51 @@ def mastery_query(learners: Learners, now: datetime) -> Select[int, int, float, 
             or_(Attempt.finished_at.is_(None), Attempt.finished_at >= since),
             Response.answered_at >= since,
         )
+        .group_by(Attempt.learner_id, AttemptQuestion.topic_id)
     )
-    reviews = (
-        select(
-            ReviewLog.user_id,
-            Item.topic_id,
-            literal(0.0),
-            literal(0),
-            literal(1),
-            case((ReviewLog.rating == AGAIN, 0), else_=1),
-        )
-        .join(Item, Item.id == ReviewLog.item_id)
-        .where(among(ReviewLog.user_id, learners), ReviewLog.reviewed_at >= since)
-    )
-    events = union_all(answers, reviews).subquery()
-    return (
-        select(
-            events.c.learner_id,
-            events.c.topic_id,
-            func.sum(events.c.points),
-            func.sum(events.c.answered),
-            func.sum(events.c.reviewed),
-            func.sum(events.c.recalled),
-        )
-        .group_by(events.c.learner_id, events.c.topic_id)
-        .order_by(events.c.learner_id, events.c.topic_id)
-    )
+    return union_all(cards, answers).subquery().select()
 
 
 def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
-    rows = db.session.execute(mastery_query(learners, now)).all()
-    return [
-        TopicMastery(int(a), int(b), float(c or 0), int(d or 0), int(e or 0), int(f or 0))
-        for a, b, c, d, e, f in rows
-    ]
+    """Every (learner, topic) with any evidence, ordered by learner and topic."""
+    found: dict[tuple[int, int], TopicMastery] = {}
+    models = _models(learners)
+    for row in db.session.execute(mastery_query(learners, now)):
+        key = (int(row.learner_id), int(row.topic_id))
+        if row.kind != QUIZ:
+            recall = 0.0
+            if row.kind == REVIEW:
+                model = models.get((row.deck_id, row.learner_id)) or models.get(
+                    (row.deck_id, None), _DEFAULT_MODEL
+                )
+                recall = retrievability(row.stability, row.last_review, now, model)
+            part = TopicMastery(*key, cards=1, recall_sum=recall, reviews=int(row.tally))
+        else:
+            part = TopicMastery(
+                *key,
+                quiz_answers=int(row.tally),
+                quiz_weight=float(row.weight),
+                quiz_points=float(row.points),
+            )
+        held = found.get(key)
+        found[key] = part if held is None else held + part
+    return [found[key] for key in sorted(found)]
+
+
+def _models(learners: Learners) -> dict[tuple[int, int | None], Scheduler]:
+    """The schedulers of the learners' cards by (deck, learner), as
+    :mod:`quizapp.study.services.parameters` chooses their parameters: the
+    learner's own fit in the deck, else the deck's (learner None), else the
+    defaults (not in the dict). One query; fits are few."""
+    rows = db.session.execute(
+        select(FsrsParameters.deck_id, FsrsParameters.user_id, FsrsParameters.parameters).where(
+            FsrsParameters.in_use,
+            or_(FsrsParameters.user_id.is_(None), among(FsrsParameters.user_id, learners)),
+        )
+    )
+    return {
+        (deck_id, user_id): scheduling.make_scheduler(
+            _RETENTION, fuzzing=False, parameters=tuple(parameters)
+        )
+        for deck_id, user_id, parameters in rows
+    }

@@ -115,7 +115,7 @@ def scores_chart(board: Dashboard) -> charts.Chart:
             charts.Datum(
                 f"{local.day} {local:%b}",
                 score.percent,
-                f"{score.deck}, {local:%a} {local.day} {local:%b %Y, %H:%M}",
+                f"{score.deck}, {local:%a} {local.day} {local:%b %Y, %H:%M} ({board.zone.key})",
                 f"{score.percent:.0f}%",
             )
         )

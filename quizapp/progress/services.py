@@ -32,6 +32,7 @@ from quizapp.models import (
     ReviewLog,
     Topic,
 )
+from quizapp.models.study import STUDY_ORIGIN
 from quizapp.progress.days import Days, local_date, streak
 from quizapp.progress.mastery import TopicMastery, topic_mastery
 from quizapp.quiz.grading import QUESTION_TYPES
@@ -52,7 +53,7 @@ class DayCount:
 @dataclass(frozen=True)
 class TopicProgress:
     topic: Topic
-    mastery: TopicMastery | None  # None: no quiz answer or review in the mastery window
+    mastery: TopicMastery | None  # None: no studied card nor quiz answer in the window
     cards: int  # published flashcards
     questions: int  # published quiz questions
     studied: int  # of the cards, those the learner has rated at least once
@@ -170,18 +171,11 @@ def dashboard(user_id: int, now: datetime) -> Dashboard:
 
 
 def combined(learner_id: int, parts: list[TopicMastery]) -> TopicMastery | None:
-    """A deck's mastery: its topics' counts added up and read through the one
+    """A deck's mastery: its topics' evidence added up and read through the one
     definition in :mod:`quizapp.progress.mastery` (topic id 0 stands for the deck)."""
     if not parts:
         return None
-    return TopicMastery(
-        learner_id,
-        0,
-        sum(part.quiz_points for part in parts),
-        sum(part.quiz_answers for part in parts),
-        sum(part.reviews for part in parts),
-        sum(part.recalled for part in parts),
-    )
+    return sum(parts, TopicMastery(learner_id, 0))
 
 
 def _topics() -> list[Topic]:
@@ -253,6 +247,7 @@ def _reviews_per_day(user_id: int, days: Days) -> list[DayCount]:
             ReviewLog.user_id == user_id,
             ReviewLog.reviewed_at >= days.start,
             ReviewLog.reviewed_at < days.end,
+            ReviewLog.origin == STUDY_ORIGIN,  # a quiz answer's ratings are not reviews done
         )
         .subquery()
     )

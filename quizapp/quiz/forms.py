@@ -28,6 +28,27 @@ from quizapp.web.fields import SelectChoice, required
 EXPIRED = "This form has expired. Please start the quiz again."
 
 
+
+def feedback_field(label: str, default: FeedbackTiming) -> RadioField:
+    """When answers are shown: a learner's own quiz and an assigned one ask the same."""
+    return RadioField(  # type: ignore[call-arg]
+        label,
+        default=default.value,
+        choices=[
+            SelectChoice(FeedbackTiming.EACH.value, "After each answer"),
+            SelectChoice(FeedbackTiming.END.value, "At the end"),
+        ],
+        validators=[DataRequired("Choose when to show the answers.")],
+        invalid_choice_message="Choose one of the options listed.",
+    )
+
+class FinishForm(FlaskForm):
+    """Finish the attempt now; ``confirmed`` is "yes" once the learner has seen how
+    many questions are still unanswered (the confirm page sends it)."""
+
+    confirmed = HiddenField()
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -79,16 +100,7 @@ class StartForm(QuickStartForm):
         validators=[DataRequired("Choose which questions to ask.")],
         invalid_choice_message="Choose one of the options listed.",
     )
-    feedback = RadioField(  # type: ignore[call-arg]
-        "When to show the answers",
-        default=FeedbackTiming.EACH.value,
-        choices=[
-            SelectChoice(FeedbackTiming.EACH.value, "After each answer"),
-            SelectChoice(FeedbackTiming.END.value, "At the end"),
-        ],
-        validators=[DataRequired("Choose when to show the answers.")],
-        invalid_choice_message="Choose one of the options listed.",
-    )
+    feedback = feedback_field("When to show the answers", FeedbackTiming.EACH)
 
 
 def _labels(field: SelectMultipleField | RadioField) -> dict[str, str]:

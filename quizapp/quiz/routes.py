@@ -17,14 +17,15 @@ from quizapp.models import Attempt, AttemptQuestion, Deck, FeedbackTiming, QuizM
 from quizapp.quiz import bp, grading, services, summaries
 from quizapp.quiz.forms import (
     AnswerForm,
+    FinishForm,
     FlagForm,
     QuickStartForm,
     StartForm,
     answer_form,
     new_start_token,
 )
+from quizapp.web import paging
 from quizapp.web.fields import SelectChoice, required
-from quizapp.web.forms import EmptyForm
 
 Page = str | tuple[str, int]
 MAX_HISTORY_PAGE = 10_000
@@ -155,7 +156,6 @@ def _question_page(
         progress=progress,
         next_url=_next_url(attempt, progress),
         flag_form=flag_form or FlagForm(prefix="flag"),
-        finish_form=EmptyForm(prefix="finish"),
     )
     return page, status
 
@@ -193,16 +193,34 @@ def flag(attempt_id: int, position: int) -> Page | Response:
     except services.AlreadyFlagged as error:
         flash(str(error), "info")
     else:
-        flash("Thank you. An instructor will look at this question.", "success")
+        flash(
+            "Thank you. An instructor will look at this question; "
+            "their reply will be on your home page.",
+            "success",
+        )
     return redirect(url_for(".question", attempt_id=attempt_id, position=position))
 
 
-@bp.post("/attempt/<int:attempt_id>/finish")
-def finish(attempt_id: int) -> Response:
-    """Finish now; questions left unanswered score nothing. Finishing twice is harmless."""
-    attempt = _own_attempt(attempt_id, lock=True)
-    services.finish(attempt)
-    return redirect(url_for(".results", attempt_id=attempt.id))
+@bp.route("/attempt/<int:attempt_id>/finish", methods=["GET", "POST"])
+def finish(attempt_id: int) -> str | Response:
+    """Finish now; questions left unanswered score nothing. With any unanswered, the
+    page says how many and asks first (a plain form: no script needed); with all
+    answered, a POST finishes at once. Finishing twice is harmless."""
+    attempt = _own_attempt(attempt_id, lock=request.method == "POST")
+    if attempt.is_finished:
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    unanswered = attempt.length - services.progress(attempt).answered
+    form = FinishForm(prefix="finish")
+    if request.method == "POST" and (unanswered == 0 or form.confirmed.data == "yes"):
+        services.finish(attempt)
+        return redirect(url_for(".results", attempt_id=attempt.id))
+    return render_template(
+        "quiz/finish.html",
+        attempt=attempt,
+        unanswered=unanswered,
+        form=form,
+        back_url=_next_url(attempt),
+    )
 
 
 @bp.get("/attempt/<int:attempt_id>/results")
@@ -219,9 +237,11 @@ def results(attempt_id: int) -> str | Response:
 
 
 @bp.get("/history")
-def history() -> str:
+def history() -> str | Response:
     page = request.args.get("page", 1, type=int)
     if not 1 <= page <= MAX_HISTORY_PAGE:
         abort(404)
     attempts, more = summaries.history(current_user.id, page)
+    if not attempts and page > 1:
+        return paging.to_page(summaries.history_pages(current_user.id))
     return render_template("quiz/history.html", attempts=attempts, page=page, more=more)

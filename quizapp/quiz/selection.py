@@ -6,9 +6,10 @@ bank that is not loaded yet, with the very rules learners get:
 
 1. At most one question per fact: two questions on one fact teach it twice and
    the first often answers the second.
-2. No true/false whose statement contains the correct answer of another
-   question of the attempt (it would give that answer away). Questions that
-   share a fact are already kept apart by rule 1.
+2. No question whose wording — a true/false statement, or the stem of any
+   other type — contains the correct answer of another question of the
+   attempt (it would give that answer away). Questions that share a fact are
+   already kept apart by rule 1.
 3. Each core topic (the deck's ``core_topics``: when to get help, preventing
    infection) is asked first, once, when it has a question that fits.
 4. The places go to topics drawn with a chance proportional to their
@@ -63,9 +64,9 @@ class Candidate(Generic[Id]):
     """A question that may be asked, with what the rules need to know about it.
 
     ``statement`` is a true/false item's statement (empty for other types);
-    ``answers`` are the correct answers of other types, as a statement would
-    write them. Both are folded only when a rule looks at them: most
-    candidates of a draw never are.
+    ``stem`` the prompt of any other type; ``answers`` are the correct answers
+    of other types, as a statement would write them. They are folded only
+    when a rule looks at them: most candidates of a draw never are.
     """
 
     id: Id
@@ -74,6 +75,7 @@ class Candidate(Generic[Id]):
     statement: str = ""
     answers: tuple[str, ...] = ()
     rank: float = 0.0
+    stem: str = ""
 
     @classmethod
     def of(
@@ -90,7 +92,9 @@ class Candidate(Generic[Id]):
         text, list of texts, bool, or ``{value, tolerance, unit}``)."""
         if type is ItemType.TRUEFALSE:
             return cls(id, topic, frozenset(facts), statement=prompt, rank=rank)
-        return cls(id, topic, frozenset(facts), answers=_answer_texts(answer), rank=rank)
+        return cls(
+            id, topic, frozenset(facts), answers=_answer_texts(answer), rank=rank, stem=prompt
+        )
 
     @classmethod
     def from_item(cls, item: content.Item) -> Candidate[str]:
@@ -99,17 +103,18 @@ class Candidate(Generic[Id]):
         return Candidate.of(item.id, item.topic, item.facts, item.type, item.prompt, answer)
 
     @cached_property
-    def _folded_statement(self) -> str:
-        return normalise(self.statement)
+    def _folded_wording(self) -> str:
+        return normalise(self.statement or self.stem)
 
     @cached_property
     def _folded_answers(self) -> tuple[str, ...]:
         return tuple(key for key in map(normalise, self.answers) if key)
 
     def gives_away(self, other: Candidate[Any]) -> bool:
-        """Whether one of the two is a true/false whose statement holds the other's answer."""
-        return _contains(self._folded_statement, other._folded_answers) or _contains(
-            other._folded_statement, self._folded_answers
+        """Whether the wording of one of the two (a statement or a stem) holds the
+        other's answer."""
+        return _contains(self._folded_wording, other._folded_answers) or _contains(
+            other._folded_wording, self._folded_answers
         )
 
 

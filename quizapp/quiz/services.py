@@ -33,6 +33,7 @@ from quizapp.models import (
 )
 from quizapp.quiz import grading, selection
 from quizapp.quiz.grading import Given, Question
+from quizapp.study.services import quiz_link
 
 MIN_LENGTH, MAX_LENGTH, DEFAULT_LENGTH = 5, 50, 10
 
@@ -197,12 +198,15 @@ def start_attempt(
     *,
     seed: int | None = None,
     item_ids: Sequence[int] | None = None,
+    assignment_id: int | None = None,
 ) -> Attempt:
     """Draw questions for a new attempt, shuffle each one's options, and store it all.
 
     A second start with the same ``token`` (a double click, a resent form)
     returns the attempt the first one made. ``item_ids`` skips the draw and
-    asks exactly those items in that order.
+    asks exactly those items in that order. ``assignment_id`` marks the attempt
+    as work for a class assignment (:mod:`quizapp.assignments.services` checks
+    its window and allowance first).
 
     Raises:
         NothingToDraw: when no published question fits the settings.
@@ -228,6 +232,7 @@ def start_attempt(
         learner_id=learner_id,
         deck_id=settings.deck_id,
         start_token=token,
+        assignment_id=assignment_id,
         mode=settings.mode,
         feedback=settings.feedback,
         length=len(item_ids),
@@ -308,7 +313,9 @@ def ensure_answerable(attempt_question: AttemptQuestion) -> None:
 
 
 def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
-    """Grade and store the answer; the last answer of an attempt finishes it.
+    """Grade and store the answer, let it rate the flashcards of its facts
+    (:mod:`quizapp.study.services.quiz_link`); the last answer of an attempt
+    finishes it.
 
     The unique response per question decides between two simultaneous
     answers: the loser's insert fails, and it is told the question was
@@ -331,6 +338,10 @@ def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
     except IntegrityError:
         raise AlreadyAnswered from None
     attempt = attempt_question.attempt
+    # Only the one request that stored the answer gets here: its cards are rated once.
+    quiz_link.feed_schedule(
+        attempt.learner_id, attempt_question.item_id, response, response.answered_at
+    )
     if progress(attempt).answered == attempt.length:
         finish(attempt)
     return response

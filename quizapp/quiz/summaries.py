@@ -11,11 +11,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from quizapp.content import Status
+from quizapp.content import ItemType, Status, TextFormat
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Deck, Fact, Item, Response, Source, Topic
 from quizapp.quiz import grading
 from quizapp.quiz.grading import Question
+from quizapp.web.paging import last_page
 
 HISTORY_PAGE_SIZE = 20
 
@@ -28,18 +29,22 @@ class Quote:
 
 @dataclass(frozen=True)
 class OptionWhy:
-    """A wrong option and why it is wrong (the item's option feedback)."""
+    """An answer and what the item's feedback says about it; ``right`` when it
+    earned some credit (the page says "about" rather than "why it is wrong")."""
 
     option: str
     why: str
+    right: bool = False
 
 
 @dataclass(frozen=True)
 class Review:
     """What the feedback shows for one question, all read from the version answered.
 
-    ``picked_wrong`` are the wrong options the learner chose, ``other_wrong``
-    the rest, each with its why, in the order the attempt showed them.
+    ``picked`` is the feedback on what the learner gave (any option, the
+    accepted answer their text matched, true or false), ``other_wrong`` why
+    each wrong option they did not choose is wrong, in the order shown.
+    ``text_format`` is how prompt and explanation are written.
     """
 
     position: int
@@ -50,8 +55,9 @@ class Review:
     explanation: str
     citation: str
     quotes: tuple[Quote, ...]
-    picked_wrong: tuple[OptionWhy, ...] = ()
+    picked: tuple[OptionWhy, ...] = ()
     other_wrong: tuple[OptionWhy, ...] = ()
+    text_format: str = TextFormat.PLAIN.value
 
     @property
     def verdict(self) -> str:
@@ -109,7 +115,7 @@ def _review(
     response = aq.response
     source = sources.get(content["source"])
     quoted = [facts[key] for key in content["facts"] if key in facts]
-    picked_wrong, other_wrong = _option_whys(
+    picked, other_wrong = _option_whys(
         grading.shown_options(question, aq.option_order),
         question,
         content.get("feedback") or {},
@@ -124,26 +130,46 @@ def _review(
         explanation=content["explanation"],
         citation=source.citation if source else content["source"],
         quotes=tuple(Quote(fact.quote, fact.source.citation) for fact in quoted),
-        picked_wrong=picked_wrong,
+        picked=picked,
         other_wrong=other_wrong,
+        text_format=content.get("format") or TextFormat.PLAIN.value,
     )
 
 
 def _option_whys(
     shown: list[str], question: Question, feedback: dict[str, str], given: Any
 ) -> tuple[tuple[OptionWhy, ...], tuple[OptionWhy, ...]]:
-    """The wrong options that have a why, split into those the learner picked and the rest.
+    """The feedback on the answer given, then the other wrong options that have a why.
 
-    Only choice questions have options; a true/false explanation already holds
-    its correction.
+    Feedback is keyed by option text, by the accepted answer a typed text
+    matched, or by ``true``/``false``.
     """
-    right = question.answer if isinstance(question.answer, tuple) else (question.answer,)
-    picked = set(given) if isinstance(given, list) else {given}
-    wrong = [OptionWhy(o, feedback[o]) for o in shown if o not in right and feedback.get(o)]
-    return (
-        tuple(w for w in wrong if w.option in picked),
-        tuple(w for w in wrong if w.option not in picked),
+    if given is None:
+        gave: list[tuple[str, str]] = []
+    elif question.type is ItemType.TRUEFALSE:
+        gave = [(grading.answer_text(given), str(given).lower())]
+    elif question.type is ItemType.FILLIN:
+        matched = grading.matched_answer(question, str(given))
+        gave = [(str(given), matched)] if matched is not None else []
+    else:
+        gave = [(option, option) for option in (given if isinstance(given, list) else [given])]
+    if question.type is ItemType.TRUEFALSE:
+        right_keys = {str(question.answer).lower()}
+    else:
+        right_keys = {key for _, key in gave if question.weight(key) > 0}
+    picked = tuple(
+        OptionWhy(shown_as, feedback[key], key in right_keys)
+        for shown_as, key in gave
+        if feedback.get(key)
     )
+    chosen = {key for _, key in gave}
+    right = question.answer if isinstance(question.answer, tuple) else (question.answer,)
+    other_wrong = tuple(
+        OptionWhy(o, feedback[o])
+        for o in shown
+        if o not in right and o not in chosen and feedback.get(o) and question.weight(o) <= 0
+    )
+    return picked, other_wrong
 
 
 @dataclass(frozen=True)
@@ -221,6 +247,12 @@ def history(learner_id: int, page: int = 1) -> tuple[list[AttemptSummary], bool]
     )
     summaries = [AttemptSummary(*row) for row in rows]
     return summaries[:HISTORY_PAGE_SIZE], len(summaries) > HISTORY_PAGE_SIZE
+
+
+def history_pages(learner_id: int) -> int:
+    """How many pages the learner's history fills (1 when it is empty)."""
+    total = db.session.scalar(select(func.count()).select_from(_summaries(learner_id).subquery()))
+    return last_page(total or 0, HISTORY_PAGE_SIZE)
 
 
 def unfinished_attempt(learner_id: int) -> AttemptSummary | None:

@@ -1,7 +1,9 @@
 """Flashcards on the FSRS schedule: study pages, settings, and the Anki export.
 
 Setting this area adds: ``STUDY_FUZZING`` (default True; tests turn it off so
-intervals are exact). The time comes from :mod:`quizapp.clock`.
+intervals are exact) and ``STUDY_BURY_SIBLINGS`` (default True: see
+:mod:`quizapp.study.services.queue`; tests that pin the queue card by card turn
+it off). The time comes from :mod:`quizapp.clock`.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ def _signed_in() -> None:
 
 def init_app(app: Flask) -> None:
     from quizapp.study import routes  # noqa: F401  (registers the views)
-    from quizapp.study.cli import anki
+    from quizapp.study.cli import anki, study_cli
 
     app.config.setdefault("STUDY_FUZZING", True)
+    app.config.setdefault("STUDY_BURY_SIBLINGS", True)
     app.register_blueprint(bp)
     shared_group(app, "export").add_command(anki)
+    app.cli.add_command(study_cli)

@@ -80,7 +80,10 @@ class SettingsForm(FlaskForm):
     )
     time_zone = SelectField(  # type: ignore[call-arg]
         "Time zone",
-        description="Your day, and so the daily limit of new cards, starts at midnight here.",
+        description=(
+            "Every page shows times in this zone, and your day (so the daily limit "
+            "of new cards) starts at its midnight."
+        ),
         choices=time_zone_choices,
         default=DEFAULT_TIME_ZONE,
         invalid_choice_message="Choose a time zone from the list.",

@@ -18,6 +18,7 @@ from quizapp import clock
 from quizapp.study import bp, scheduling, services
 from quizapp.study.cards import back
 from quizapp.study.forms import MAX_ID, RatingForm, SettingsForm, UndoForm
+from quizapp.study.services import parameters
 from quizapp.web.fields import required
 
 ALREADY_RATED = (
@@ -155,7 +156,9 @@ def settings() -> str | Response | tuple[str, int]:
         )
         flash("Your study settings are saved.", "success")
         return redirect(url_for(".index"), code=303)
-    return render_template("study/settings.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "study/settings.html", form=form, schedules=parameters.schedules(current_user.id)
+    ), 400 if form.errors else 200
 
 
 @bp.route("/decks/<deck>/export.apkg")

@@ -8,11 +8,13 @@ words intervals and due times for people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 # The columns of a stored card state, named as the attributes of ``fsrs.Card``.
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
@@ -36,9 +38,18 @@ class StoredCard(Protocol):
     last_review: datetime
 
 
-def make_scheduler(desired_retention: float, *, fuzzing: bool) -> Scheduler:
-    """The FSRS scheduler with its default weights and learning steps (1 min, 10 min)."""
-    return Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzzing)
+def make_scheduler(
+    desired_retention: float,
+    *,
+    fuzzing: bool,
+    parameters: Sequence[float] = DEFAULT_PARAMETERS,
+) -> Scheduler:
+    """The FSRS scheduler with the default learning steps (1 min, 10 min) and the
+    weights that schedule the learner's card: fitted ones (see
+    :mod:`quizapp.study.services.parameters`) or the defaults."""
+    return Scheduler(
+        parameters=parameters, desired_retention=desired_retention, enable_fuzzing=fuzzing
+    )
 
 
 def to_card(card_id: int, stored: StoredCard | None, now: datetime) -> Card:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
+from quizapp.content import markup
 from quizapp.models.user import DEFAULT_TIME_ZONE
 
 TYPE_NAMES = {
@@ -50,10 +51,16 @@ def viewer_zone() -> ZoneInfo:
 
 
 def local_time(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """A stored time as the person reading it keeps time, with the zone's abbreviation."""
-    return moment.astimezone(viewer_zone()).strftime(f"{fmt} %Z")
+    """A stored time as the person reading it keeps time, labelled with the zone's
+    name: "01 Dec 2026, 14:32 (Europe/Paris)" (abbreviations such as CST are ambiguous)."""
+    zone = viewer_zone()
+    return f"{moment.astimezone(zone).strftime(fmt)} ({zone.key})"
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(type_names=TYPE_NAMES, type_hints=TYPE_HINTS)
     app.jinja_env.filters.update(answer_text=answer_text, local_time=local_time)
+    # Item text in its format (``text|rich(format)``): see quizapp.content.markup.
+    app.jinja_env.filters.update(
+        rich=markup.render, rich_inline=markup.render_inline, plain_text=markup.plain_text
+    )

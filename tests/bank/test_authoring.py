@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -75,7 +76,12 @@ def test_an_instructor_writes_each_type_as_a_draft(
     [
         ("single", {"options-1-correct": "y"}, "Mark exactly one option as correct (now 2)."),
         ("single", {"options-1-text": ""}, "Give at least two options."),
-        ("single", {"options-1-text": "4.0 × 10⁹/l"}, "appears twice."),
+        ("single", {"options-1-text": "4.0  × 10⁹/L "}, "appears twice."),
+        ("single", {"weights": "10 × 10⁹/L = 100"}, "Only the correct answer"),
+        ("single", {"weights": "Gout = 50"}, "Gout&#39; is not one of the answers."),
+        ("single", {"weights": "10 × 10⁹/L = 150"}, "between -100% and 100%"),
+        ("single", {"weights": "10 × 10⁹/L = half"}, "answer = percent"),
+        ("single", {"text_format": "rtf"}, "Not a valid choice"),
         (
             "multiple",
             {"options-0-correct": "", "options-2-correct": ""},
@@ -215,7 +221,7 @@ def test_browser_filters_and_search(bank, instructor_client: FlaskClient) -> Non
     assert "<td>Cloze flashcard</td>" not in html and "<td>Numeric</td>" in html
     found = instructor_client.get("/bank/?q=agranulocytosis").get_data(as_text=True)
     assert "agranulocytosis" in found.lower()
-    assert instructor_client.get("/bank/?page=999").status_code == 200
+    assert instructor_client.get("/bank/?page=999").status_code == 302  # to the last page
     assert instructor_client.get("/bank/?type=<script>").status_code == 200
 
 
@@ -260,12 +266,85 @@ def test_a_numeric_answer_must_be_a_finite_number(
 
 
 def test_hostile_query_strings_and_ids_get_no_500(bank, instructor_client: FlaskClient) -> None:
-    assert (
-        instructor_client.get("/bank/?endpoint=x&_external=1&page=10" + "0" * 30).status_code == 200
-    )
+    hostile = instructor_client.get("/bank/?endpoint=x&_external=1&page=10" + "0" * 30)
+    assert hostile.status_code == 302  # to the last page (issue 17), the hostile keys dropped
+    assert hostile.headers["Location"].startswith("/bank/?page=")
     assert instructor_client.get("/bank/?q=%00").status_code == 400
     assert instructor_client.get("/bank/items/" + "9" * 30).status_code == 404
     response = post_form(
         instructor_client, "/bank/status", {"status": "published", "items": ["9" * 30]}
     )
     assert response.status_code == 303
+
+
+def test_multiple_answer_weights_follow_moodles_rules(
+    app: Flask, bank, instructor_client: FlaskClient
+) -> None:
+    def save(weights: str) -> str:
+        form = item_form("multiple", weights=weights)
+        page = post_form(instructor_client, "/bank/new/multiple", form).get_data(as_text=True)
+        return unescape(page)
+
+    assert "add up to 50%, not 100%" in save("4.0 × 10⁹/L = 50")
+    assert "'10 × 10⁹/L' is marked wrong but weighs 50%" in save(
+        "4.0 × 10⁹/L = 50\nBelow 4.0 = 50\n10 × 10⁹/L = 50"
+    )
+    with app.app_context():
+        before = count_items()
+    save("4.0 × 10⁹/L = 70\nBelow 4.0 = 30\n10 × 10⁹/L = -100")
+    with app.app_context():
+        assert count_items() == before + 1
+        item = db.session.scalar(select(Item).order_by(Item.id.desc()))
+        assert item.option_weights == {"4.0 × 10⁹/L": 0.7, "Below 4.0": 0.3, "10 × 10⁹/L": -1}
+
+
+def test_format_weights_and_answer_feedback_are_shown_and_kept_on_edit(
+    app: Flask, bank, instructor_client: FlaskClient
+) -> None:
+    extra = {
+        "prompt": "Below which count is leukopenia **mild**?",
+        "text_format": "markdown",
+        "weights": "4.0 = 50",
+        "answer_feedback": "4.0 = Give the unit too.",
+    }
+    item_id = make_item(app, instructor_client, **extra)
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        assert (item.text_format, item.option_weights) == ("markdown", {"4.0": 0.5})
+        assert item.option_feedback == {"4.0": "Give the unit too."}
+    page = instructor_client.get(f"/bank/items/{item_id}/edit").get_data(as_text=True)
+    assert '<option selected value="markdown">' in page
+    assert "4.0 = 50</textarea>" in page and "4.0 = Give the unit too.</textarea>" in page
+    assert edit(instructor_client, item_id, **extra).status_code == 302
+    with app.app_context():
+        assert db.session.get(Item, item_id).version == 1  # nothing changed, nothing dropped
+    shown = instructor_client.get(f"/bank/items/{item_id}").get_data(as_text=True)
+    assert "<strong>mild</strong>" in shown and "**mild**" not in shown
+
+
+def test_new_keys_at_their_default_leave_the_content_and_its_hash_as_before(bank) -> None:
+    from quizapp.bank.authoring import ItemDraft
+    from quizapp.bank.services import content_hash, item_content
+
+    for item in bank.items:
+        data = item_content(item)
+        assert not {"format", "weights"} & set(data)
+        spelled_out = data | {
+            "format": "plain",
+            "weights": {},
+            "feedback": data.get("feedback", {}),
+        }
+        assert content_hash(spelled_out) == content_hash(data)
+        assert ItemDraft.from_content(data).content().keys() <= data.keys() | {"feedback"}
+    weighted = item_content(bank.items[0]) | {"format": "html", "weights": {"x": 0.5}}
+    assert content_hash(weighted) != content_hash(item_content(bank.items[0]))
+
+
+def test_html_items_are_linted_by_their_words_not_their_tags(
+    instructor_client: FlaskClient, bank
+) -> None:
+    fields = {"prompt": "<p>Which of these is the <b>mild</b> range?</p>", "text_format": "html"}
+    response = post_form(instructor_client, "/bank/new/single", item_form("single", **fields))
+    page = instructor_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "cannot be answered with the options covered" in page  # the stem's words are judged
+    assert "Which of these is the <b>mild</b> range?" in page  # and shown formatted

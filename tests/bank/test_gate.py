@@ -168,18 +168,18 @@ def test_the_form_saves_why_each_wrong_option_is_wrong(
     assert "NO-FEEDBACK" not in page
 
 
-def test_feedback_on_the_correct_option_or_too_long_is_refused(
+def test_feedback_on_the_correct_option_is_kept_and_too_long_is_refused(
     app: Flask, instructor_client: FlaskClient, fact: str
 ) -> None:
-    with app.app_context():
-        before = db.session.query(Item).count()
+    # Moodle's per-answer feedback: a right option may have some too (issue 15).
     on_key = post_form(
         instructor_client, "/bank/new/single", single_form(fact, why0="It is right.")
     )
-    assert on_key.status_code == 200
-    assert "&#39;Soap and water&#39; is not one of the wrong options." in on_key.get_data(
-        as_text=True
-    )
+    assert on_key.status_code == 302
+    with app.app_context():
+        before = db.session.query(Item).count()
+        kept = db.session.scalars(select(Item).order_by(Item.id.desc())).first()
+        assert kept.option_feedback == {"Soap and water": "It is right."}
     too_long = post_form(instructor_client, "/bank/new/single", single_form(fact, why1="x" * 4001))
     assert too_long.status_code == 200
     assert 'id="options-1-why-error"' in too_long.get_data(as_text=True)

@@ -48,6 +48,8 @@ def test_class_pages_cost_the_same_for_3_and_30_learners(
     add_learners(build, classroom_id, 27, questions)
     large = statements_per_page(app, instructor_client, pages)
     assert large == small
-    assert max(small.values()) <= 6, small
+    # The grid's mastery is two statements: the fitted FSRS parameters, then the evidence;
+    # the class's assignments are one more (their scores another, when there are any).
+    assert max(small.values()) <= 8, small
     html = instructor_client.get(f"/classes/{classroom_id}").get_data(as_text=True)
     assert "Roster (30)" in html

@@ -13,9 +13,10 @@ from sqlalchemy import update
 from quizapp.clock import local_midnight
 from quizapp.content import Status
 from quizapp.extensions import db
-from quizapp.models import Item
+from quizapp.models import Item, User
 from quizapp.progress import services
 from quizapp.progress.days import Days, streak
+from tests.conftest import Accounts
 from tests.progress.conftest import START, History, table
 
 AUCKLAND = ZoneInfo("Pacific/Auckland")  # UTC+13 in March 2026 (daylight time until 5 April)
@@ -114,13 +115,19 @@ def test_a_streak_longer_than_the_window_is_shown_as_capped(app: Flask, history:
 
 
 def test_the_page_words_the_streak(
-    app: Flask, history: History, learner_client: FlaskClient, clock
+    app: Flask,
+    history: History,
+    learner_client: FlaskClient,
+    clock,
+    accounts: Accounts,
+    learner: User,
 ) -> None:
     active_around_midnight_in_auckland(history)
     history.time_zone("Pacific/Auckland")
     text = learner_client.get("/progress/").get_data(as_text=True)
     assert "You studied today: 3 days in a row." in text
     clock.advance(days=1)
+    accounts.login(learner_client, learner.email)  # a session not kept ends after hours unused
     text = learner_client.get("/progress/").get_data(as_text=True)
     assert "3 days in a row up to yesterday" in text
 

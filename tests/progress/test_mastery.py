@@ -1,16 +1,20 @@
 """Mastery on a small data set worked out by hand, in the service and on the page.
 
-The learner, at START (Monday 2 March 2026, 12:00 UTC), over the 90-day window:
+The learner, at START (Monday 2 March 2026, 12:00 UTC):
 
-| topic     | quiz answers (score) | reviews (rating)        | accuracy | recall | mastery |
-|-----------|----------------------|-------------------------|----------|--------|---------|
-| basics    | 1, 0, 1              | Good, Again, Easy, Hard | 2/3      | 3/4    | 17/24   |
-| technique | —                    | Again, Again            | —        | 0      | 0       |
-| when      | 1, 0.5               | —                       | 3/4      | —      | 3/4     |
-| the deck  | 3.5 of 5             | 3 of 6 not Again        | 0.7      | 0.5    | 0.6     |
+basics
+    card A in review: stability 10 d, last reviewed 5 days ago, after 3 ratings:
+        R_A = (1 + F·5/10)^D, the fsrs scheduler's own forgetting curve;
+    card B relearning after a lapse (2 ratings): counts 0;
+    card C in its first learning steps (1 rating): does not count;
+    quiz: 1 point an hour ago (weight 1), 0 points 45 days ago (weight 45/90).
+    mastery = (R_A + 0 + 1·1 + 0·½) / (2 cards + 1½) ; evidence 3 + 2 + 2 = 7.
+technique
+    one right answer an hour ago: evidence 1 < 3, "not enough evidence yet".
+when
+    one answer 91 days ago: outside the window, no row at all.
 
-Older events (before START − 90 days) and another learner's events do not count;
-one review exactly 90 days old does (it is the Hard one).
+Another learner's rows change nothing.
 """
 
 from __future__ import annotations
@@ -20,161 +24,185 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from fsrs import Card, Scheduler, State
 from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import AttemptQuestion, ItemVersion, Response, Topic, User
+from quizapp.models import CardState, Deck, Topic, User
+from quizapp.models.parameters import FsrsParameters
 from quizapp.progress import mastery, services
 from tests.progress.conftest import START, History, table
 
-AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
-WINDOW_START = START - mastery.WINDOW
+HOUR = timedelta(hours=1)
+FSRS = Scheduler()  # the package's defaults, as the learner's cards are scheduled
+
+
+def fsrs_recall(stability: float, days: int) -> float:
+    """Retrievability as the fsrs scheduler computes it, for a card reviewed ``days`` ago."""
+    card = Card(card_id=1, state=State.Review, stability=stability, difficulty=5.0)
+    card.last_review = START - timedelta(days=days)
+    return FSRS.get_card_retrievability(card, START)
+
+
+R_A = fsrs_recall(10.0, 5)
+BASICS = (R_A + 1.0) / (2 + 1.5)
+
+
+def card_state(
+    history: History, item_id: int, state: State, stability: float, reviews: int = 1
+) -> None:
+    """The learner's card, last reviewed 5 days before START after ``reviews`` ratings."""
+    with history.app.app_context():
+        db.session.add(
+            CardState(
+                user_id=history.learner_id,
+                item_id=item_id,
+                state=int(state),
+                step=None if state is State.Review else 0,
+                stability=stability,
+                difficulty=5.0,
+                due=START + timedelta(days=5),
+                last_review=START - timedelta(days=5),
+                reviews=reviews,
+            )
+        )
+        db.session.commit()
 
 
 @pytest.fixture
 def known(history: History, make_history) -> History:
-    basics, technique = history.cards("basics"), history.cards("technique")
-    asked = history.questions("basics")
-    when = history.questions("when")
-    yesterday = START - timedelta(days=1)
-    history.quiz([(asked[0], 1.0), (asked[1], 0.0)], yesterday)
-    history.quiz([(asked[0], 1.0)], START - timedelta(days=89))  # asked again
-    history.quiz([(when[0], 1.0), (when[1], 0.5)], START - timedelta(hours=1))
-    history.review(basics[0], GOOD, yesterday)
-    history.review(basics[0], AGAIN, yesterday)
-    history.review(basics[1], EASY, START - timedelta(days=30))
-    history.review(basics[2], HARD, WINDOW_START)  # exactly 90 days old: counts
-    history.review(technique[0], AGAIN, yesterday)
-    history.review(technique[1], AGAIN, yesterday)
-    # Too old to count.
-    history.review(basics[0], AGAIN, WINDOW_START - timedelta(seconds=1))
-    history.quiz([(asked[1], 0.0), (when[2], 0.0)], WINDOW_START - timedelta(minutes=1))
-    # Someone else's: must change nothing above.
+    a, b, c = history.cards("basics")[:3]
+    card_state(history, a, State.Review, 10.0, reviews=3)
+    card_state(history, b, State.Relearning, 2.0, reviews=2)
+    card_state(history, c, State.Learning, 1.0, reviews=1)
+    basics, technique, when = (
+        history.questions(topic) for topic in ("basics", "technique", "when")
+    )
+    history.quiz([(basics[0], 1.0), (technique[0], 1.0)], START - HOUR)
+    history.quiz([(basics[1], 0.0)], START - timedelta(days=45, hours=1))
+    history.quiz([(when[0], 1.0)], START - timedelta(days=91))
     other = make_history("other@example.org")
-    other.quiz([(asked[0], 0.0), (when[0], 0.0)], yesterday)
-    other.review(technique[0], GOOD, yesterday)
-    other.review(history.cards("when")[0], AGAIN, yesterday)
+    other.quiz([(basics[0], 0.0), (when[0], 0.0)], START - HOUR)
+    card_state(other, history.cards("when")[0], State.Review, 1.0)
     return history
 
 
-def topic_ids(app: Flask) -> dict[str, int]:
+def by_key(
+    app: Flask, rows: list[mastery.TopicMastery], learner_id: int
+) -> dict[str, mastery.TopicMastery]:
     with app.app_context():
-        return {key: topic_id for key, topic_id in db.session.execute(select(Topic.key, Topic.id))}
+        keys = {topic_id: key for topic_id, key in db.session.execute(select(Topic.id, Topic.key))}
+    return {keys[row.topic_id]: row for row in rows if row.learner_id == learner_id}
 
 
-def by_topic(app: Flask, rows: list[mastery.TopicMastery], learner_id: int) -> dict[str, tuple]:
-    keys = {topic_id: key for key, topic_id in topic_ids(app).items()}
-    return {
-        keys[row.topic_id]: (row.quiz_accuracy, row.recall, row.mastery)
-        for row in rows
-        if row.learner_id == learner_id
-    }
+def test_the_curve_is_the_schedulers_own() -> None:
+    """The hand formula of FSRS-6 and the scheduler agree: R = (1 + F·t/S)^D with
+    D = −w20 and F = 0.9^(1/D) − 1, t in whole days."""
+    decay = -FSRS.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    assert pytest.approx((1 + factor * 5 / 10) ** decay) == R_A
+    assert mastery.retrievability(10.0, START - timedelta(days=5), START) == pytest.approx(R_A)
+    # Whole days, as fsrs counts them: 5 days and 23 hours is 5 days.
+    later = START + timedelta(hours=23)
+    assert mastery.retrievability(10.0, START - timedelta(days=5), later) == pytest.approx(R_A)
 
 
 def test_topic_mastery_matches_the_hand_computed_numbers(app: Flask, known: History) -> None:
     with app.app_context():
         rows = mastery.topic_mastery([known.learner_id], START)
-    found = by_topic(app, rows, known.learner_id)
-    assert found.keys() == {"basics", "technique", "when"}
-    accuracy, recall, both = found["basics"]
-    assert accuracy == pytest.approx(2 / 3)
-    assert recall == pytest.approx(3 / 4)
-    assert both == pytest.approx(17 / 24)
-    assert found["technique"] == (None, 0.0, 0.0)
-    assert found["when"] == (pytest.approx(0.75), None, pytest.approx(0.75))
-    counts = {(row.topic_id, row.quiz_answers, row.reviews, row.recalled) for row in rows}
-    ids = topic_ids(app)
-    assert counts == {(ids["basics"], 3, 4, 3), (ids["technique"], 0, 2, 0), (ids["when"], 2, 0, 0)}
+    found = by_key(app, rows, known.learner_id)
+    assert found.keys() == {"basics", "technique"}
+    basics = found["basics"]
+    assert (basics.cards, basics.reviews, basics.quiz_answers) == (2, 5, 2)
+    assert basics.quiz_weight == pytest.approx(1.5)
+    assert basics.recall == pytest.approx(R_A / 2)
+    assert basics.quiz_accuracy == pytest.approx(1 / 1.5)
+    assert basics.evidence == 7
+    assert basics.mastery == pytest.approx(BASICS)
+    technique = found["technique"]
+    assert (technique.quiz_accuracy, technique.evidence) == (1.0, 1)
+    assert technique.mastery is None  # one right answer is not 100 %
 
 
-def test_mastery_of_several_learners_in_one_query_keeps_them_apart(
-    app: Flask, known: History
-) -> None:
+def test_several_learners_in_one_query_keep_apart(app: Flask, known: History) -> None:
     with app.app_context():
         other_id = db.session.scalar(select(User.id).where(User.email == "other@example.org"))
-        everyone = select(User.id)  # a roster given as a query
-        rows = mastery.topic_mastery(everyone, START)
-    assert by_topic(app, rows, known.learner_id)["basics"][2] == pytest.approx(17 / 24)
-    theirs = by_topic(app, rows, other_id)
-    assert theirs == {
-        "basics": (0.0, None, 0.0),
-        "technique": (None, 1.0, 1.0),
-        "when": (0.0, 0.0, 0.0),
-    }
+        rows = mastery.topic_mastery(select(User.id), START)  # a roster given as a query
+    assert by_key(app, rows, known.learner_id)["basics"].mastery == pytest.approx(BASICS)
+    theirs = by_key(app, rows, other_id)
+    assert theirs["basics"].quiz_accuracy == 0.0 and theirs["basics"].mastery is None
+    when = theirs["when"]  # one card reviewed 5 days ago at stability 1, one wrong answer
+    assert (when.cards, when.quiz_answers, when.evidence) == (1, 1, 2)
+    assert when.recall == pytest.approx(fsrs_recall(1.0, 5))
 
 
-def test_a_learner_with_no_events_has_no_mastery_rows(app: Flask, known: History) -> None:
-    with app.app_context():
-        assert mastery.topic_mastery([], START) == []
-        assert mastery.topic_mastery([known.learner_id], START + mastery.WINDOW * 2) == []
-
-
-def test_the_deck_adds_up_its_topics_counts(app: Flask, known: History) -> None:
+def test_the_deck_adds_up_its_topics_evidence(app: Flask, known: History) -> None:
     with app.app_context():
         board = services.dashboard(known.learner_id, START)
     (deck,) = board.decks
     assert deck.mastery is not None
-    assert deck.mastery.quiz_accuracy == pytest.approx(0.7)
-    assert deck.mastery.recall == pytest.approx(0.5)
-    assert deck.mastery.mastery == pytest.approx(0.6)
-    assert [row.topic.key for row in deck.topics] == ["basics", "technique", "when"]
+    assert deck.mastery.evidence == 8
+    assert deck.mastery.mastery == pytest.approx((R_A + 2.0) / (2 + 2.5))
 
 
-def test_the_page_shows_mastery_per_topic_in_text(
+def test_the_page_says_what_the_learner_likely_recalls_and_how_sure(
     known: History, learner_client: FlaskClient
 ) -> None:
     html = learner_client.get("/progress/").get_data(as_text=True)
     rows = table(html, "Mastery of each topic")
     assert rows[0] == ["Topic", "Mastery", "Quiz accuracy", "Flashcard recall", "Due today"]
-    assert rows[1:] == [
-        ["What hand hygiene is", "71%", "67% of 3 answers", "75% of 4 reviews", "0"],
-        ["How and how long", "0%", "—", "0% of 2 reviews", "0"],
-        ["When to clean hands", "75%", "75% of 2 answers", "—", "0"],
-        ["All topics", "60%", "70% of 5 answers", "50% of 6 reviews", "0"],
-    ]
+    percent = f"{round(100 * BASICS)}%"
+    recall = f"{round(50 * R_A)}% of 2 cards, 5 reviews"
+    assert rows[1] == ["What hand hygiene is", percent, "67% of 2 answers", recall, "0"]
+    assert rows[2] == ["How and how long", "Not enough evidence yet", "100% of 1 answer", "—", "0"]
+    assert rows[3][:2] == ["When to clean hands", "Not started"]  # only a 91-day-old answer
 
 
-def test_mastery_follows_the_window_as_time_passes(
-    app: Flask, known: History, clock, learner_client: FlaskClient
-) -> None:
-    clock.now = START + timedelta(days=61)  # the window now starts at START − 29 days
-    html = learner_client.get("/progress/").get_data(as_text=True)
-    rows = {row[0]: row[1:] for row in table(html, "Mastery of each topic")[1:]}
-    # basics keeps only what happened at START − 1 d: 1 of 2 answers, Good and Again.
-    assert rows["What hand hygiene is"][:3] == ["50%", "50% of 2 answers", "50% of 2 reviews"]
-
-
-def test_answers_inside_the_window_count_however_old_their_attempt(
-    app: Flask, history: History
-) -> None:
-    """An attempt started long ago and resumed recently: its recent answers count,
-    whether it is finished now or still open; its old answers do not."""
-    when = history.questions("when")
-    long_ago = START - timedelta(days=200)
-    resumed = history.quiz([(when[0], 1.0)], START - timedelta(days=1), started=long_ago)
-    history.quiz([(when[1], 0.0)], START - timedelta(days=2), started=long_ago, finished=False)
+def test_recall_fades_as_days_pass_and_old_answers_weigh_less(app: Flask, known: History) -> None:
+    later = START + timedelta(days=30)
     with app.app_context():
-        old = db.session.scalar(
-            select(Response).join(Response.question).where(AttemptQuestion.attempt_id == resumed)
-        )
-        old.answered_at = long_ago  # answered then, finished yesterday
-        db.session.add(
-            Response(
-                question=AttemptQuestion(
-                    attempt_id=resumed,
-                    position=2,
-                    item_id=when[2],
-                    item_version_id=db.session.scalar(
-                        select(ItemVersion.id).where(ItemVersion.item_id == when[2])
-                    ),
-                    topic_id=old.question.topic_id,
-                ),
-                answer="x",
-                score=1.0,
-                correct=True,
-                answered_at=START - timedelta(days=1),
+        (basics, *_) = mastery.topic_mastery([known.learner_id], later)
+    # The answer of an hour ago is now 30 days old: weight 60/90; the other 75 days: 15/90.
+    assert basics.quiz_weight == pytest.approx(75 / 90)
+    faded = Card(
+        card_id=1, state=State.Review, stability=10.0, last_review=START - timedelta(days=5)
+    )
+    assert basics.recall == pytest.approx(FSRS.get_card_retrievability(faded, later) / 2)
+    assert basics.recall < R_A / 2
+    assert basics.mastery == pytest.approx((2 * basics.recall + 60 / 90) / (2 + 75 / 90))
+
+
+def test_recall_follows_the_parameters_that_schedule_the_cards(app: Flask, known: History) -> None:
+    """With a fit for the deck (another forgetting curve, w20 = 0.5), recall is the
+    fitted scheduler's; the learner's own fit in the deck comes before it."""
+    deck_fit = (*FSRS.parameters[:20], 0.5)
+    own_fit = (*FSRS.parameters[:20], 0.3)
+    with app.app_context():
+        deck_id = db.session.scalar(select(Deck.id))
+        for user_id, parameters in ((None, deck_fit), (known.learner_id, own_fit)):
+            db.session.add(
+                FsrsParameters(
+                    deck_id=deck_id,
+                    user_id=user_id,
+                    parameters=list(parameters),
+                    extent="full",
+                    fitted_at=START,
+                    log_rows=1000,
+                    reviews=1000,
+                    held_out=100,
+                )
             )
-        )
         db.session.commit()
-        (row,) = mastery.topic_mastery([history.learner_id], START)
-    assert (row.quiz_answers, row.quiz_points) == (2, 1.0)
+        rows = mastery.topic_mastery(select(User.id), START)
+    card = Card(
+        card_id=1, state=State.Review, stability=10.0, last_review=START - timedelta(days=5)
+    )
+    own = Scheduler(parameters=own_fit).get_card_retrievability(card, START)
+    assert own != pytest.approx(R_A)
+    assert by_key(app, rows, known.learner_id)["basics"].recall == pytest.approx(own / 2)
+    other = next(row for row in rows if row.learner_id != known.learner_id and row.cards)
+    theirs = Card(
+        card_id=1, state=State.Review, stability=1.0, last_review=START - timedelta(days=5)
+    )
+    fitted = Scheduler(parameters=deck_fit).get_card_retrievability(theirs, START)
+    assert other.recall == pytest.approx(fitted)

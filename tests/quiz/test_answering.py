@@ -197,7 +197,7 @@ def test_a_finished_attempt_cannot_change(
 ) -> None:
     attempt_id = quizzes.start(learner, quizzes.items(ItemType.SINGLE, 3))
     quizzes.answer(attempt_id, 1)
-    post_form(learner_client, f"/quiz/attempt/{attempt_id}/finish", {})
+    post_form(learner_client, f"/quiz/attempt/{attempt_id}/finish", {"finish-confirmed": "yes"})
     asked = quizzes.asked(attempt_id, 2)
     response = submit(learner_client, attempt_id, 2, asked.form(asked.given()))
     assert response.status_code == 409

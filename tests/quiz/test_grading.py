@@ -225,3 +225,116 @@ def test_fill_in_paraphrases_need_an_accepted_answer(item: Question, typed: str)
     assert not grade(item, typed).correct
     with_it = Question(item.type, item.options, item.answer, (*item.accept, typed))
     assert grade(with_it, typed).correct
+
+
+# --- Moodle's constructs, as imported from GIFT or Moodle XML ---------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "inside", "outside"),
+    [
+        # {#0.1..0.3}: stored as its midpoint and half-width, in binary floating point
+        ({"value": 0.2, "tolerance": 0.09999999999999999}, ["0.1", "0.2", "0.3"], ["0.3001"]),
+        # {#3.141..3.142}, the Moodle documentation's example
+        (
+            {"value": 3.1414999999999997, "tolerance": 0.0004999999999999449},
+            ["3.141", "3.142"],
+            ["3.1405", "3.1425"],
+        ),
+        ({"value": -5, "tolerance": 1}, ["-4", "-6"], ["4", "-6.01"]),
+    ],
+)
+def test_numeric_ranges_include_their_end_points(
+    answer: dict[str, float], inside: list[str], outside: list[str]
+) -> None:
+    range_ = question("numeric", answer | {"unit": ""})
+    assert [grade(range_, typed).correct for typed in inside] == [True] * len(inside)
+    assert [grade(range_, typed).correct for typed in outside] == [False] * len(outside)
+
+
+@pytest.mark.parametrize(
+    ("key", "right", "wrong"),
+    [
+        ("1", ["1", "+1"], ["-1"]),
+        ("-1", ["-1", "−1", " -1 "], ["1"]),
+        ("O-", ["O-", "o -"], ["O", "O+"]),
+        ("COVID-19", ["covid 19", "Covid-19"], ["covid", "covid -19 x"]),
+        ("Epstein-Barr virus", ["Epstein - Barr virus", "epstein barr virus"], ["Epstein virus"]),
+    ],
+)
+def test_fillin_keeps_signs(key: str, right: list[str], wrong: list[str]) -> None:
+    fillin = question("fillin", key)
+    assert [grade(fillin, typed).correct for typed in right] == [True] * len(right)
+    assert [grade(fillin, typed).correct for typed in wrong] == [False] * len(wrong)
+
+
+def test_fillin_wildcard_matches_any_text_in_any_case_as_moodle_does() -> None:
+    colour = question("fillin", "colo*r")
+    assert [grade(colour, t).correct for t in ("color", "COLOUR", " colouur ")] == [True] * 3
+    assert [grade(colour, t).correct for t in ("colr", "colors", "a color")] == [False] * 3
+    star = question("fillin", r"5 \* *")  # an escaped star is a star
+    assert grade(star, "5 * 3").correct and not grade(star, "5 x 3").correct
+
+
+def test_fillin_wildcard_with_many_stars_is_graded_without_backtracking() -> None:
+    # ".*a.*a.*a.*a.*b" as a regular expression takes minutes on this (ReDoS).
+    stars = question("fillin", "*a*a*a*a*b")
+    assert not grade(stars, "a" * 5000).correct
+    assert grade(stars, "a" * 5000 + "b").correct
+    assert grade(stars, "xAyAzaaB").correct  # pieces in order, any case
+    assert not grade(stars, "aab").correct  # the four a's must all be there
+    overlapping = question("fillin", "ab*ba")
+    assert grade(overlapping, "aba").correct is False  # prefix and suffix may not overlap
+    assert grade(overlapping, "abba").correct
+
+
+def test_single_answer_scores_the_chosen_options_weight() -> None:
+    weighted = question(
+        "single", "Anemia", ["Anemia", "Fatigue", "Gout"], weights={"Fatigue": 0.5, "Gout": -1}
+    )
+    assert grade(weighted, "Anemia") == Grade(1.0, True)
+    assert grade(weighted, "Fatigue") == Grade(0.5, False)
+    assert grade(weighted, "Gout") == Grade(0.0, False)  # held at zero
+
+
+@pytest.mark.parametrize(
+    ("ticked", "score"),
+    [(["A"], 0.7), (["B"], 0.3), (["A", "B"], 1.0), (["A", "C"], 0.0), (["A", "B", "D"], 0.0)],
+)
+def test_multiple_answer_adds_the_chosen_weights(ticked: list[str], score: float) -> None:
+    # GIFT {~%70%A ~%30%B ~%-100%C ~%-100%D}: the review's D10 example (A alone was 0.5)
+    weighted = question(
+        "multiple",
+        ["A", "B"],
+        ["A", "B", "C", "D"],
+        weights={"A": 0.7, "B": 0.3, "C": -1, "D": -1},
+    )
+    assert grade(weighted, ticked).score == pytest.approx(score)
+
+
+def test_thirds_written_as_decimals_add_up_to_full_marks() -> None:
+    thirds = question(
+        "multiple",
+        ["A", "B", "C"],
+        ["A", "B", "C", "D"],
+        weights={"A": 0.33333, "B": 0.33333, "C": 0.33333, "D": -1},
+    )
+    assert grade(thirds, ["A", "B", "C"]) == Grade(1.0, True)
+
+
+def test_fillin_alternatives_earn_their_weight_and_the_closest_match_counts() -> None:
+    capital = question(
+        "fillin",
+        "Canberra",
+        accept=["Sydney", "Canberr*"],
+        weights={"Sydney": 0, "Canberr*": 0.5},
+    )
+    assert grade(capital, "canberra") == Grade(1.0, True)  # exact beats the wildcard's 0.5
+    assert grade(capital, "Canberrra") == Grade(0.5, False)  # the wildcard is exact
+    assert grade(capital, "sydney") == Grade(0.0, False)
+    assert grade(capital, "Perth") == Grade(0.0, False)
+
+
+def test_versions_from_before_weights_grade_as_before() -> None:
+    old = question("single", "A", ["A", "B"])  # content without a "weights" key
+    assert old.weights == {} and grade(old, "B") == Grade(0.0, False)

@@ -152,7 +152,7 @@ def test_weakest_topics_come_first_and_strong_ones_last(
     with app.app_context():
         topics = dict(db.session.execute(select(Topic.key, Topic.id)).all())
         core = set(db.session.scalars(select(Topic.id).where(Topic.core)))
-    weakest = services.Settings(quizzes.deck_id(), mode=QuizMode.WEAKEST, length=len(core) + 3)
+    weakest = services.Settings(quizzes.deck_id(), mode=QuizMode.WEAKEST, length=len(core) + 2)
     for seed in range(20):
         by_topic = {item.topic_id for item in drawn_items(app, learner, weakest, seed)}
         # The core topics are asked first in every quiz, then the weakest topic.
@@ -306,3 +306,31 @@ def test_every_mode_keeps_the_draw_rules(
             assert not ids & set(answered)
         if mode is QuizMode.WRONG:
             assert ids <= set(answered)
+
+
+def test_no_stem_gives_away_the_answer_of_another_question() -> None:
+    """A stem naming "agranulocytosis" would answer the fill-in that asks for it."""
+    asks_for_it = selection.Candidate.of(
+        1,
+        "t",
+        ["f1"],
+        ItemType.FILLIN,
+        "What is it called when almost no granulocytes are left?",
+        "agranulocytosis",
+    )
+    names_it = selection.Candidate.of(
+        2,
+        "t",
+        ["f2"],
+        ItemType.SINGLE,
+        "Which infection is most feared in agranulocytosis?",
+        "Sepsis",
+    )
+    unrelated = selection.Candidate.of(
+        3, "t", ["f3"], ItemType.SINGLE, "Which cell fights bacteria first?", "Neutrophil"
+    )
+    assert names_it.gives_away(asks_for_it) and asks_for_it.gives_away(names_it)
+    assert not unrelated.gives_away(asks_for_it) and not unrelated.gives_away(names_it)
+    for seed in SEEDS:
+        drawn = set(selection.choose([asks_for_it, names_it, unrelated], 3, random.Random(seed)))
+        assert len(drawn) == 2 and 3 in drawn

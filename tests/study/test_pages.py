@@ -6,6 +6,8 @@ import re
 
 from flask.testing import FlaskClient
 
+from quizapp.models import User
+from tests.conftest import Accounts
 from tests.study.conftest import CARDS, TOPIC_CARDS, Clock
 from tests.study.pages import StudyPage
 
@@ -69,9 +71,15 @@ def test_rating_moves_the_counts_and_shows_the_next_card(
 
 
 def test_a_learner_comes_back_tomorrow_and_the_day_after(
-    study: StudyPage, hand_hygiene: list[int], clock: Clock
+    study: StudyPage,
+    hand_hygiene: list[int],
+    clock: Clock,
+    accounts: Accounts,
+    learner: User,
+    learner_client: FlaskClient,
 ) -> None:
-    """Good twice graduates a new card with a 2-day interval; Easy gives 8 days."""
+    """Good twice graduates a new card with a 2-day interval; Easy gives 8 days. A
+    session not kept ends after hours unused, so the learner signs in each day."""
     page = study.open(DECK)
     while "Show answer" in page.text:
         page = study.rate("Easy" if page.counts() == (CARDS, 0, 0) else "Good")
@@ -79,11 +87,13 @@ def test_a_learner_comes_back_tomorrow_and_the_day_after(
     assert "The next card is due on Wed 4 Mar 2026 at 12:00 (in 2 d), UTC time." in page.text
 
     clock.advance(days=1)
+    accounts.login(learner_client, learner.email)
     page = study.open(DECK)
     assert page.counts() == (0, 0, 0)
     assert "The next card is due tomorrow at 12:00 (in 1 d), UTC time." in page.text
 
     clock.advance(days=1)
+    accounts.login(learner_client, learner.email)
     page = study.open(DECK)
     assert page.counts() == (0, 0, CARDS - 1)  # all but the Easy one
     assert "Review · " in page.text

@@ -8,6 +8,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from quizapp.content import ItemType
 from quizapp.extensions import db
 from quizapp.models import Deck, Item, Topic
 from quizapp.study import anki
@@ -32,6 +33,8 @@ def write_anki(deck: Deck, file: BinaryIO, now: datetime) -> int:
             explanation=item.explanation,
             source=item.source.citation,
             tags=(f"{deck.slug}::{item.topic.key}",),
+            cloze=item.type is ItemType.CLOZE,
+            text_format=item.text_format,
         )
         for item in items
     ]

@@ -13,8 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import CardState, Item, ReviewLog
+from quizapp.models.study import STUDY_ORIGIN
 from quizapp.study import scheduling
-from quizapp.study.services.queue import CARD_TYPES, latest_review_query
+from quizapp.study.services.parameters import weights
+from quizapp.study.services.queue import (
+    CARD_TYPES,
+    desired_retention,
+    is_critical,
+    latest_review_query,
+)
 from quizapp.study.services.settings import settings_for
 
 
@@ -45,7 +52,7 @@ def rate(
         NotACard: the item is not a published flashcard.
     """
     found = db.session.execute(
-        select(Item.id, CardState)
+        select(Item.id, is_critical(Item.id).label("critical"), CardState)
         .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
         .where(Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
     ).first()
@@ -54,25 +61,38 @@ def rate(
     state = found.CardState
     if (state.version if state else 0) != token:
         return Outcome.ALREADY_RATED
+    log = ReviewLog(user_id=user_id, item_id=item_id, duration_ms=duration_ms)
+    return record(log, state, rating, now, critical=bool(found.critical))
+
+
+def record(
+    log: ReviewLog, state: CardState | None, rating: Rating, now: datetime, *, critical: bool
+) -> Outcome:
+    """Apply ``rating`` to the card ``state`` (None: new) and keep ``log`` of it.
+
+    ``log`` names the learner, the card and the rating's origin; the rating,
+    its time and the card as it was are filled in here. The card changes only
+    if nobody changed it since ``state`` was read (its version), so a rating
+    is recorded once.
+    """
+    user_id, item_id = log.user_id, log.item_id
     before = {name: getattr(state, name) for name in scheduling.CARD_FIELDS} if state else {}
+    retention = desired_retention(settings_for(user_id), critical)
     scheduler = scheduling.make_scheduler(
-        settings_for(user_id).desired_retention, fuzzing=current_app.config["STUDY_FUZZING"]
+        retention,
+        fuzzing=current_app.config["STUDY_FUZZING"],
+        parameters=weights(user_id, item_id),
     )
     reviewed = scheduling.review(scheduler, scheduling.to_card(item_id, state, now), rating, now)
     after = scheduling.fields(reviewed)
-    log = ReviewLog(
-        user_id=user_id,
-        item_id=item_id,
-        rating=int(rating),
-        reviewed_at=now,
-        duration_ms=duration_ms,
-        **{f"{name}_before": value for name, value in before.items()},
-    )
+    log.rating, log.reviewed_at = int(rating), now
+    for name, value in before.items():
+        setattr(log, f"{name}_before", value)
     if state is not None:
         changed = db.session.execute(
             update(CardState)
-            .where(CardState.id == state.id, CardState.version == token)
-            .values(version=token + 1, **after)
+            .where(CardState.id == state.id, CardState.version == state.version)
+            .values(version=state.version + 1, reviews=CardState.reviews + 1, **after)
         )
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             return Outcome.ALREADY_RATED
@@ -80,7 +100,9 @@ def rate(
         return Outcome.RECORDED
     try:
         with db.session.begin_nested():
-            db.session.add(CardState(user_id=user_id, item_id=item_id, version=1, **after))
+            db.session.add(
+                CardState(user_id=user_id, item_id=item_id, version=1, reviews=1, **after)
+            )
             db.session.add(log)
     except IntegrityError:  # another request created the first state a moment ago
         return Outcome.ALREADY_RATED
@@ -94,40 +116,70 @@ def last_review(user_id: int) -> ReviewLog | None:
 def undo(user_id: int, review_id: int) -> int | None:
     """Take back the learner's last rating, restoring the card exactly as it was.
 
-    Returns the card's item id, or None when ``review_id`` is no longer the last
-    rating (already undone, or a newer one exists). The card's version is read
-    before the check that the rating is the last one and is required unchanged
-    when restoring, so a rating racing with the undo makes the undo fail.
+    When the last rating came from a quiz answer (see
+    :mod:`quizapp.study.services.quiz_link`), undo takes back every rating that
+    answer made, together; the study page's button says so, so a quiz's
+    ratings are never taken back unseen. The quiz answer itself still counts.
+
+    Returns the (first) card's item id, or None when ``review_id`` is no longer
+    the last rating (already undone, or a newer one exists). Each card's version
+    is read before the check that the rating is the last one and is required
+    unchanged when restoring, so a rating racing with the undo makes it fail.
     """
     log = db.session.scalar(
         select(ReviewLog).where(ReviewLog.id == review_id, ReviewLog.user_id == user_id)
     )
     if log is None:
         return None
-    item_id = log.item_id
-    before = {name: getattr(log, f"{name}_before") for name in scheduling.CARD_FIELDS}
-    state = db.session.scalar(
-        select(CardState).where(CardState.user_id == user_id, CardState.item_id == item_id)
-    )
+    logs = [log]
+    if log.origin != STUDY_ORIGIN and log.response_id is not None:
+        logs = list(
+            db.session.scalars(
+                select(ReviewLog)
+                .where(ReviewLog.user_id == user_id, ReviewLog.response_id == log.response_id)
+                .order_by(ReviewLog.id)
+            )
+        )
+    states = [_state_of(each) for each in logs]
     latest = last_review(user_id)
-    if state is None or latest is None or latest.id != review_id:
+    if latest is None or latest.id != review_id:
         return None
-    version = state.version
-    unchanged = (CardState.id == state.id, CardState.version == version)
     try:
-        with db.session.begin_nested():  # both changes, or neither
-            removed = db.session.execute(delete(ReviewLog).where(ReviewLog.id == review_id))
-            if before["state"] is None:  # the card was new: it becomes new again
-                restored = db.session.execute(delete(CardState).where(*unchanged))
-            else:
-                restored = db.session.execute(
-                    update(CardState).where(*unchanged).values(version=version + 1, **before)
-                )
-            if removed.rowcount != 1 or restored.rowcount != 1:  # type: ignore[attr-defined]
-                raise _Raced
+        with db.session.begin_nested():  # every card of the group, or none
+            for each, state in zip(logs, states, strict=True):
+                _restore(each, state)
     except _Raced:
         return None
-    return item_id
+    return logs[0].item_id
+
+
+def _state_of(log: ReviewLog) -> CardState | None:
+    return db.session.scalar(
+        select(CardState).where(CardState.user_id == log.user_id, CardState.item_id == log.item_id)
+    )
+
+
+def _restore(log: ReviewLog, state: CardState | None) -> None:
+    """Delete ``log`` and put its card back as it was before it.
+
+    Raises:
+        _Raced: the card changed since ``state`` was read (or is gone).
+    """
+    if state is None:
+        raise _Raced
+    before = {name: getattr(log, f"{name}_before") for name in scheduling.CARD_FIELDS}
+    unchanged = (CardState.id == state.id, CardState.version == state.version)
+    removed = db.session.execute(delete(ReviewLog).where(ReviewLog.id == log.id))
+    if before["state"] is None:  # the card was new: it becomes new again
+        restored = db.session.execute(delete(CardState).where(*unchanged))
+    else:
+        restored = db.session.execute(
+            update(CardState)
+            .where(*unchanged)
+            .values(version=state.version + 1, reviews=CardState.reviews - 1, **before)
+        )
+    if removed.rowcount != 1 or restored.rowcount != 1:  # type: ignore[attr-defined]
+        raise _Raced
 
 
 class _Raced(Exception):

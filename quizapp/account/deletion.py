@@ -1,0 +1,111 @@
+"""Deleting an account: personal data goes, anonymous quiz statistics stay.
+
+Item analysis (``quizapp.classes.items``) counts the finished attempts of the
+learners it is given: every learner for the bank, a class's members for a
+class. So the attempts (questions drawn, answers, scores) are handed to one
+shared placeholder learner, "Deleted accounts", which also takes the person's
+place in their classes. Finished attempts lose what tied them together (the
+owner and the start token), so the placeholder holds no one's history;
+unfinished ones, which item analysis does not read, are deleted.
+
+Then the account row is deleted, and the database's ``ON DELETE`` rules do the
+rest: sessions, reset links, class memberships, study settings, flashcard
+schedule and reviews go with it (CASCADE); flags, and items or versions the
+person edited, keep their text but lose the link to them (SET NULL).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import String, cast, delete, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+
+from quizapp import clock
+from quizapp.auth import sessions
+from quizapp.auth.services import AccountError, verify_password
+from quizapp.extensions import db
+from quizapp.models import Attempt, Classroom, Enrolment, Role, User
+from quizapp.models.base import UTCDateTime
+from quizapp.models.user import PLACEHOLDER_EMAIL
+
+PLACEHOLDER_NAME = "Deleted accounts"
+NO_PASSWORD = "!"  # not a Werkzeug hash: check_password_hash is always False
+
+
+def placeholder() -> User:
+    """The owner of deleted accounts' attempts, made on the first deletion."""
+    found: User | None = db.session.scalar(User.by_email(PLACEHOLDER_EMAIL))
+    if found is not None:
+        return found
+    user = User(
+        email=PLACEHOLDER_EMAIL,
+        display_name=PLACEHOLDER_NAME,
+        password_hash=NO_PASSWORD,
+        role=Role.LEARNER,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:  # another deletion made it a moment ago
+        return db.session.scalars(User.by_email(PLACEHOLDER_EMAIL)).one()
+    return user
+
+
+def _take_places(keeper: User, user: User) -> None:
+    """Enrol the placeholder in the user's classes, so each class's item analysis
+    keeps counting the attempts. One savepoint per class (a person is in a few):
+    a deletion from the same class at the same moment may have enrolled it."""
+    joined = literal(clock.now(), UTCDateTime())
+    classrooms = db.session.scalars(
+        select(Enrolment.classroom_id).where(
+            Enrolment.learner_id == user.id,
+            Enrolment.classroom_id.not_in(
+                select(Enrolment.classroom_id).where(Enrolment.learner_id == keeper.id)
+            ),
+        )
+    ).all()
+    for classroom_id in classrooms:
+        try:
+            with db.session.begin_nested():
+                db.session.execute(
+                    insert(Enrolment).values(
+                        classroom_id=classroom_id, learner_id=keeper.id, joined_at=joined
+                    )
+                )
+        except IntegrityError:
+            continue
+
+
+def check_deletable(user: User, password: str) -> None:
+    """Raise AccountError unless ``password`` is right and ``user`` may go: an
+    instructor who runs classes is refused, the classes hold other people's results."""
+    if not verify_password(user, password):
+        raise AccountError("The password is not correct.")
+    classes = db.session.scalars(
+        select(Classroom.name).where(Classroom.instructor_id == user.id).order_by(Classroom.name)
+    ).all()
+    if classes:
+        raise AccountError(
+            f"You run {len(classes)} class(es): {', '.join(classes)}. Their learners' results "
+            "belong to them, so the account cannot be deleted while it runs them. Ask "
+            "whoever runs this site to hand them over to another instructor."
+        )
+
+
+def delete_account(user: User) -> None:
+    """Delete ``user`` (after :func:`check_deletable`) and end its other sessions;
+    the caller signs this browser out first."""
+    keeper = placeholder()
+    db.session.flush()
+    _take_places(keeper, user)
+    # Item analysis reads finished attempts only: an unfinished one is just history.
+    db.session.execute(
+        delete(Attempt).where(Attempt.learner_id == user.id, Attempt.finished_at.is_(None))
+    )
+    db.session.execute(
+        update(Attempt)
+        .where(Attempt.learner_id == user.id)
+        .values(learner_id=keeper.id, start_token=literal("deleted-") + cast(Attempt.id, String))
+    )
+    sessions.end_all(user.id)
+    db.session.delete(user)
+    db.session.flush()
