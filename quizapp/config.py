@@ -57,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": "",
     "MAIL_USE_TLS": True,
     "MAIL_FROM": "",
+    # Who people without a class ask for a password reset link when no mail is sent
+    # (an email address, a phone number, a help desk): shown on the forgot page.
+    "SUPPORT_CONTACT": "",
     # The site's address as people open it (https://quiz.example.org): every emailed
     # link is built from it, never from the Host a request names. Required with mail.
     "BASE_URL": "",

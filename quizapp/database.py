@@ -13,7 +13,9 @@
   ``IntegrityError`` outside it: only the savepoint is undone, and the rest of
   the request's work stays.
 - :func:`commit_early` is for the rare caller that must know its work is saved
-  before it goes on (``quizapp serve`` before it starts serving for good).
+  before it goes on: ``quizapp serve`` before it starts serving for good, and a
+  remember-me cookie's rotation, whose new cookie goes out whatever the page's
+  status (``quizapp.auth.sessions``).
 """
 
 from __future__ import annotations

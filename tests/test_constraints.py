@@ -50,7 +50,9 @@ REFUSED = [
     ("item_version", "version", 0, "ck_item_version_version"),
     ("attempt", "mode", "hardest", "ck_attempt_mode"),
     ("attempt", "feedback", "never", "ck_attempt_feedback"),
-    ("attempt", "length", 0, "ck_attempt_length"),
+    # Length 0 also puts the stored score of 1 out of range: SQLite names whichever
+    # check it tests first, and a batch migration that rebuilds the table may reorder them.
+    ("attempt", "length", 0, ("ck_attempt_length", "ck_attempt_score")),
     ("attempt", "score", -0.5, "ck_attempt_score"),
     ("attempt", "score", 2.5, "ck_attempt_score"),  # more points than its 2 questions
     ("response", "score", 1.5, "ck_response_score"),
@@ -173,9 +175,10 @@ def test_the_database_refuses_what_the_app_never_stores(migrated: Flask) -> None
         one_of_each()
         with db.engine.connect() as connection:
             wrong = []
-            for table, column, value, constraint in REFUSED:
+            for table, column, value, constraints in REFUSED:
+                names = (constraints,) if isinstance(constraints, str) else constraints
                 problem = problem_setting(connection, table, column, value)
-                if problem is None or constraint not in problem:
+                if problem is None or not any(name in problem for name in names):
                     wrong.append(f"{table}.{column} = {value!r}: {problem or 'accepted'}")
             refused = [
                 f"{table}.{column} = {value!r}: {problem}"

@@ -64,6 +64,19 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(app: Flask
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10000
 
 
+def test_requests_after_an_in_process_migration_still_enforce_foreign_keys(make_app) -> None:
+    """``quizapp serve`` migrates in the serving process: the migration's connection
+    (foreign keys off for batch mode) goes back to the pool the requests use."""
+    if on_postgres():
+        pytest.skip("SQLite settings; this run is on PostgreSQL")
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        for _ in range(db.engine.pool.size() + 1):  # every pooled connection
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
 def test_datetimes_come_back_timezone_aware_in_utc(app: Flask) -> None:
     paris_noon = datetime(2026, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
     with app.app_context():

@@ -195,6 +195,18 @@ def test_a_next_with_line_breaks_or_backslashes_leads_home(
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "target", ["/bank/x\r\nSet-Cookie: a=b", "/bank/\\evil.example", "/bank/\t/x", "/quiz/"]
+)
+def test_the_bank_forms_next_stays_a_bank_path_without_line_breaks(
+    instructor_client: FlaskClient, target: str
+) -> None:
+    """The bank's status form goes back to the page it came from: never a 500."""
+    response = post_form(instructor_client, "/bank/status", {"next": target})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/bank/"
+
+
 @pytest.mark.parametrize("query", ["next=/x%0d%0aSet-Cookie:%20a=b", "next=/%5Cevil.example"])
 def test_an_encoded_line_break_or_backslash_in_next_leads_home(
     client: FlaskClient, learner: User, query: str

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -20,28 +18,14 @@ from quizapp.auth.limits import guess_limits, registration_limits, sign_in_limit
 from quizapp.models import User
 from quizapp.web.fields import add_error, required
 from quizapp.web.forms import EmptyForm
+from quizapp.web.urls import is_local_path
 
 SIGN_IN_FAILED = "That email address and password do not match an account."
 
 
-def _is_local_path(target: str) -> bool:
-    """A path on this site. Browsers drop tabs and line breaks from a URL and read
-    a backslash as a slash, so ``/\\evil`` or ``/<TAB>/evil`` would lead to
-    another host; and a line break cannot go into a header at all."""
-    if any(char == "\\" or ord(char) < 0x20 or ord(char) == 0x7F for char in target):
-        return False
-    parts = urlsplit(target)
-    return (
-        not parts.scheme
-        and not parts.netloc
-        and target.startswith("/")
-        and not target.startswith("//")
-    )
-
-
 def _safe_next(target: str | None) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
-    return target if target and _is_local_path(target) else url_for("main.home")
+    return target if target and is_local_path(target) else url_for("main.home")
 
 
 def _form_page(template: str, form: FlaskForm) -> tuple[str, int]:

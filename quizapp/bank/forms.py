@@ -30,7 +30,7 @@ from wtforms.widgets import HiddenInput
 from quizapp.bank.authoring import MAX_EXPLANATION, MAX_OPTIONS, ItemDraft, problems
 from quizapp.bank.services import DeckRows
 from quizapp.content import ItemType, Status, TextFormat
-from quizapp.web.fields import SelectChoice
+from quizapp.web.fields import SelectChoice, TextArea
 
 MAX_BULK = 500  # items changed by one bulk action
 MAX_ID = 2**31 - 1
@@ -66,7 +66,7 @@ class OptionForm(Form):
 
     text = StringField("Option")
     correct = BooleanField("Correct")
-    why = TextAreaField("Feedback", validators=[Length(max=MAX_EXPLANATION)])
+    why = TextArea("Feedback", validators=[Length(max=MAX_EXPLANATION)])
 
 
 class ItemForm(FlaskForm):
@@ -76,10 +76,10 @@ class ItemForm(FlaskForm):
         "Linked facts",
         description="The facts this item tests: learners see their statements and citation.",
     )
-    prompt = TextAreaField("Question")
+    prompt = TextArea("Question")
     options = FieldList(FormField(OptionForm), min_entries=6, max_entries=MAX_OPTIONS)
-    answer = TextAreaField("Answer")
-    accept = TextAreaField("Other accepted answers", description="One per line.")
+    answer = TextArea("Answer")
+    accept = TextArea("Other accepted answers", description="One per line.")
     truth = RadioField(
         "The statement is",
         choices=[SelectChoice("true", "True"), SelectChoice("false", "False")],
@@ -90,7 +90,7 @@ class ItemForm(FlaskForm):
         "Tolerance", default=0, validators=[Optional()], description="How far an answer may be off."
     )
     unit = StringField("Unit", description="Shown to the learner, e.g. × 10⁹/L.")
-    explanation = TextAreaField(
+    explanation = TextArea(
         "Explanation", description="Shown after the answer. Leave empty to use the linked facts."
     )
     text_format = SelectField(
@@ -103,12 +103,12 @@ class ItemForm(FlaskForm):
         default=TextFormat.PLAIN.value,
         description="How the question and explanation are written; imported items keep theirs.",
     )
-    weights = TextAreaField(
+    weights = TextArea(
         "Partial credit",
         description="One per line: answer = percent of a point, e.g. “Fatigue = 50” or "
         "“Gout = -100”. Leave empty for all-or-nothing.",
     )
-    answer_feedback = TextAreaField(
+    answer_feedback = TextArea(
         "Feedback on answers",
         description="One per line: answer = what the learner who gives it is told "
         "(for true/false: true = … or false = …).",

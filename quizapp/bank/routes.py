@@ -20,6 +20,7 @@ from quizapp.extensions import db
 from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic
 from quizapp.web import paging
 from quizapp.web.fields import SelectChoice
+from quizapp.web.urls import is_local_path
 
 REVIEW_DRAFTS = 100
 
@@ -224,18 +225,20 @@ def _status_message(change: publishing.StatusChange, status: Status) -> tuple[st
         )
     if not change.changed and not refusals:
         return "None of the ticked items exists any more: reload the page.", "error"
-    done = f"{change.changed} item(s) set to {status.value}." if change.changed else ""
+    done = f"{_items(change.changed)} set to {status.value}." if change.changed else ""
     if not refusals:
         return done, "success"
     return f"{done} Not published: {'; '.join(refusals)}.".strip(), "error"
 
 
+def _items(count: int) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
 def _back_to() -> str:
     """The bank page the form came from (kept within the bank), or the browser."""
     back = request.form.get("next", "")
-    return (
-        back if back.startswith("/bank/") and not back.startswith("//") else url_for("bank.index")
-    )
+    return back if is_local_path(back) and back.startswith("/bank/") else url_for("bank.index")
 
 
 @bp.route("/export.<fmt>")

@@ -9,12 +9,12 @@ ignore lives in one place (mypy reports it unused once the stubs catch up).
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3
-from wtforms.fields import Field
+from wtforms.fields import Field, TextAreaField
 
-__all__ = ["SelectChoice", "add_error", "required"]
+__all__ = ["SelectChoice", "TextArea", "add_error", "required"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -37,3 +37,14 @@ def required(field: _Holding[T]) -> T:
 def add_error(field: Field, message: str) -> None:
     """Show ``message`` under ``field``: what a service refused after the form validated."""
     field.errors = [*field.errors, message]
+
+
+class TextArea(TextAreaField):
+    """A textarea whose line breaks are stored as ``\n``: browsers send ``\r\n``
+    (as HTML says), files hold ``\n``, and the same text must compare equal, or a
+    re-import of an exported item would make a version of whitespace."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, str):
+            self.data = self.data.replace("\r\n", "\n").replace("\r", "\n")

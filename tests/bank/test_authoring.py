@@ -348,3 +348,16 @@ def test_html_items_are_linted_by_their_words_not_their_tags(
     page = instructor_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "cannot be answered with the options covered" in page  # the stem's words are judged
     assert "Which of these is the <b>mild</b> range?" in page  # and shown formatted
+
+
+def test_line_breaks_typed_in_the_browser_are_stored_as_a_file_writes_them(
+    app: Flask, bank, instructor_client: FlaskClient
+) -> None:
+    """Browsers send a textarea's line breaks as CRLF; files hold LF. Stored as LF,
+    an exported item imported back unchanged makes no version of whitespace."""
+    item_id = make_item(app, instructor_client)
+    edit(instructor_client, item_id, prompt="Which cells?\r\nName one.", explanation="One.\r\nTwo.")
+    with app.app_context():
+        item = db.session.get(Item, item_id)
+        assert item is not None
+        assert (item.prompt, item.explanation) == ("Which cells?\nName one.", "One.\nTwo.")

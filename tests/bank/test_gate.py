@@ -203,7 +203,7 @@ def test_an_item_with_an_item_writing_error_cannot_be_published(
 ) -> None:
     page = publish(instructor_client, stored_single)
     assert "fix the item-writing errors" in page
-    assert "item(s) set to published" not in page
+    assert "set to published" not in page
     assert _status(app, stored_single) == "draft"
 
 
@@ -215,7 +215,7 @@ def test_publishing_works_once_the_error_is_fixed_and_an_edit_that_breaks_it_wit
         instructor_client, f"/bank/items/{stored_single}/edit", explained | {"base_version": 1}
     )
     published = publish(instructor_client, stored_single)
-    assert "1 item(s) set to published" in published
+    assert "1 item set to published" in published
     assert _status(app, stored_single) == "published"
 
     unexplained = single_form(fact, why1="Sand does not clean.")  # "Cold water" loses its why

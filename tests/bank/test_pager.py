@@ -89,7 +89,7 @@ def test_a_failed_bulk_publish_shows_one_clear_message(
 
     mixed = flashes(instructor_client, publish | {"items": [str(unlinked), str(linked)]})
     assert len(mixed) == 1
-    assert mixed[0][1].startswith("1 item(s) set to published. Not published: " + uid)
+    assert mixed[0][1].startswith("1 item set to published. Not published: " + uid)
 
     gone = flashes(instructor_client, publish | {"items": ["999999"]})
     assert gone == [("error", "None of the ticked items exists any more: reload the page.")]

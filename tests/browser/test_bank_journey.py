@@ -65,7 +65,7 @@ def test_a_published_question_reaches_a_learner(
     page.get_by_label("Why option 3 is wrong").fill(WHY_WRONG)
     page.get_by_role("button", name="Save").click()
     page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_text("1 item(s) set to published.")).to_be_visible()
+    expect(page.get_by_text("1 item set to published.")).to_be_visible()
 
     learner_page = browser.new_context(base_url=live_server).new_page()
     sign_in(learner_page, learner.email)

@@ -43,6 +43,20 @@ def test_markdown_shows_as_formatted_text(
     assert "**" not in page
 
 
+def test_a_markdown_list_in_a_question_is_a_list_above_the_answer(
+    app: Flask, learner: User, learner_client: FlaskClient, quizzes: Quizzes
+) -> None:
+    """A legend holds no lists: the formatted question stands above the choices."""
+    attempt_id = quizzes.start(learner, quizzes.items(ItemType.SINGLE))
+    asked_as(
+        app, attempt_id, prompt="Which is **most** common?\n\n- fever\n- chills", format="markdown"
+    )
+    page = learner_client.get(question_url(attempt_id, 1)).get_data(as_text=True)
+    assert "<li>fever</li>" in page and "<li>chills</li>" in page
+    assert '<div class="quiz-prompt rich-prompt">' in page
+    assert "<legend>Your answer</legend>" in page
+
+
 def test_html_never_brings_scripts_handlers_or_javascript_links(
     app: Flask, learner: User, learner_client: FlaskClient, quizzes: Quizzes
 ) -> None:
