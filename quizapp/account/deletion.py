@@ -1,12 +1,14 @@
 """Deleting an account: personal data goes, anonymous quiz statistics stay.
 
 Item analysis (``quizapp.classes.items``) counts the finished attempts of the
-learners it is given: every learner for the bank, a class's members for a
-class. So the attempts (questions drawn, answers, scores) are handed to one
-shared placeholder learner, "Deleted accounts", which also takes the person's
-place in their classes. Finished attempts lose what tied them together (the
-owner and the start token), so the placeholder holds no one's history;
-unfinished ones, which item analysis does not read, are deleted.
+learners it is given: every learner for the bank, a class's current members for
+a class. So the attempts (questions drawn, answers, scores) are handed to one
+shared placeholder learner, "Deleted accounts", which the bank's analysis counts
+and no class does: like a learner who left, a deleted one leaves their classes'
+figures (the placeholder holds answers from every class, which no single class
+may see). Finished attempts lose what tied them together (the owner and the
+start token), so the placeholder holds no one's history; unfinished ones, which
+item analysis does not read, are deleted.
 
 Then the account row is deleted, and the database's ``ON DELETE`` rules do the
 rest: sessions, reset links, class memberships, study settings, flashcard
@@ -16,15 +18,13 @@ person edited, keep their text but lose the link to them (SET NULL).
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, delete, insert, literal, select, update
+from sqlalchemy import String, cast, delete, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from quizapp import clock
 from quizapp.auth import sessions
 from quizapp.auth.services import AccountError, verify_password
 from quizapp.extensions import db
-from quizapp.models import Attempt, Classroom, Enrolment, Role, User
-from quizapp.models.base import UTCDateTime
+from quizapp.models import Attempt, Classroom, Role, User
 from quizapp.models.user import PLACEHOLDER_EMAIL
 
 PLACEHOLDER_NAME = "Deleted accounts"
@@ -50,31 +50,6 @@ def placeholder() -> User:
     return user
 
 
-def _take_places(keeper: User, user: User) -> None:
-    """Enrol the placeholder in the user's classes, so each class's item analysis
-    keeps counting the attempts. One savepoint per class (a person is in a few):
-    a deletion from the same class at the same moment may have enrolled it."""
-    joined = literal(clock.now(), UTCDateTime())
-    classrooms = db.session.scalars(
-        select(Enrolment.classroom_id).where(
-            Enrolment.learner_id == user.id,
-            Enrolment.classroom_id.not_in(
-                select(Enrolment.classroom_id).where(Enrolment.learner_id == keeper.id)
-            ),
-        )
-    ).all()
-    for classroom_id in classrooms:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(
-                    insert(Enrolment).values(
-                        classroom_id=classroom_id, learner_id=keeper.id, joined_at=joined
-                    )
-                )
-        except IntegrityError:
-            continue
-
-
 def check_deletable(user: User, password: str) -> None:
     """Raise AccountError unless ``password`` is right and ``user`` may go: an
     instructor who runs classes is refused, the classes hold other people's results."""
@@ -96,7 +71,6 @@ def delete_account(user: User) -> None:
     the caller signs this browser out first."""
     keeper = placeholder()
     db.session.flush()
-    _take_places(keeper, user)
     # Item analysis reads finished attempts only: an unfinished one is just history.
     db.session.execute(
         delete(Attempt).where(Attempt.learner_id == user.id, Attempt.finished_at.is_(None))

@@ -118,7 +118,6 @@ def learner_of(instructor_id: int, learner_id: int) -> User | None:
         .where(
             User.id == learner_id,
             User.role == Role.LEARNER,
-            ~User.is_placeholder,
             teaching(instructor_id),
         )
         .limit(1)

@@ -24,7 +24,7 @@ from quizapp.extensions import db
 from quizapp.models import Assignment, FeedbackTiming, Item, Role
 from quizapp.quiz import grading, summaries
 from quizapp.quiz.forms import QuickStartForm
-from quizapp.quiz.services import NothingToDraw
+from quizapp.quiz.services import NothingToDraw, StaleStart
 from quizapp.security import instructor_required, role_required
 from quizapp.web.fields import SelectChoice, required
 
@@ -159,7 +159,7 @@ def start(assignment_id: int) -> ResponseReturnValue:
         attempt = services.start(assignment, current_user.id, required(form.token))
     except services.NotMember:
         abort(404)
-    except (services.AssignmentError, NothingToDraw) as error:
+    except (services.AssignmentError, NothingToDraw, StaleStart) as error:
         flash(str(error), "error")
         return redirect(url_for("main.home"), 303)
     return redirect(url_for("quiz.resume", attempt_id=attempt.id), 303)

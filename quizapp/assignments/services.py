@@ -21,7 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -78,8 +78,24 @@ def class_zone(classroom: Classroom) -> ZoneInfo:
 
 
 def in_zone(local: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time read in ``zone`` (a form's naive value), as UTC-aware."""
-    return local.replace(tzinfo=zone)
+    """A wall-clock time read in ``zone`` (a form's naive value), as UTC.
+
+    Raises:
+        AssignmentError: the time falls in the hour a clock change skips (02:30
+            when clocks jump from 02:00 to 03:00), or beyond what UTC can hold.
+    """
+    try:
+        moment = local.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        raise AssignmentError(
+            f"{local:%Y-%m-%d %H:%M} is too far off: choose a nearer date."
+        ) from None
+    if moment.astimezone(zone).replace(tzinfo=None) != local:
+        raise AssignmentError(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it. "
+            "Choose a time outside the clock change."
+        )
+    return moment
 
 
 @dataclass(frozen=True)

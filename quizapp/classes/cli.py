@@ -34,7 +34,7 @@ def progress(classroom_id: int, output: Path | None, items: bool) -> None:
     if classroom is None:
         raise click.ClickException(f"No class {classroom_id}.")
     path = output or Path(exports.filename(classroom, "items" if items else "roster"))
-    learners = class_learners(classroom.id, with_deleted=items)
+    learners = class_learners(classroom.id)
     with path.open("w", encoding="utf-8", newline="") as file:
         if items:
             count = exports.write_items(file, learners)

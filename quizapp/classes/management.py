@@ -46,7 +46,7 @@ def _manage_page(
     members = db.session.execute(
         select(User.id, User.display_name, User.email)
         .join(Enrolment, Enrolment.learner_id == User.id)
-        .where(Enrolment.classroom_id == classroom.id, ~User.is_placeholder)
+        .where(Enrolment.classroom_id == classroom.id)
         .order_by(User.display_name, User.id)
     ).all()
     status = 400 if rename_form.errors or instructor_form.errors else 200

@@ -172,7 +172,7 @@ def roster_query(
         .outerjoin(quiz, quiz.c.learner_id == User.id)
         .outerjoin(recall, recall.c.learner_id == User.id)
         .outerjoin(activity, activity.c.learner_id == User.id)
-        .where(Enrolment.classroom_id == classroom_id, ~User.is_placeholder)
+        .where(Enrolment.classroom_id == classroom_id)
         .order_by(order.nulls_last(), func.lower(User.display_name), User.id)
     )
     if learner_id is not None:

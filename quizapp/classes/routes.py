@@ -113,7 +113,7 @@ def learner(classroom_id: int, learner_id: int) -> ResponseReturnValue:
 @instructor_required
 def items(classroom_id: int) -> str:
     classroom = _own_classroom(classroom_id)
-    return _items_page(class_learners(classroom.id, with_deleted=True), classroom)
+    return _items_page(class_learners(classroom.id), classroom)
 
 
 @bp.route("/items/all")
@@ -160,7 +160,7 @@ def roster_csv(classroom_id: int) -> Response:
 def items_csv(classroom_id: int) -> Response:
     classroom = _own_classroom(classroom_id)
     out = io.StringIO()
-    exports.write_items(out, class_learners(classroom.id, with_deleted=True))
+    exports.write_items(out, class_learners(classroom.id))
     return _csv(out, exports.filename(classroom, "items"))
 
 

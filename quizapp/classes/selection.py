@@ -16,21 +16,19 @@ from quizapp.progress.mastery import Learners
 __all__ = ["Learners", "Sorting", "all_learners", "class_learners", "missing_last"]
 
 
-def class_learners(classroom_id: int, *, with_deleted: bool = False) -> list[int]:
+def class_learners(classroom_id: int) -> list[int]:
     """The ids of a class's learners, read first and passed on as a list.
-
-    The "Deleted accounts" placeholder is left out unless ``with_deleted``: only
-    item analysis counts its anonymous attempts.
 
     As a subquery, ``IN (SELECT …)`` leaves PostgreSQL guessing how many
     learners there are; it guessed a fifth of the table and scanned every
     rating of every learner (a million rows) for a class of 500. With the ids
     in hand it reads only theirs, through the indexes: 180 ms became 50 ms.
     """
-    query = select(Enrolment.learner_id).where(Enrolment.classroom_id == classroom_id)
-    if not with_deleted:
-        query = query.join(User, User.id == Enrolment.learner_id).where(~User.is_placeholder)
-    return list(db.session.scalars(query))
+    return list(
+        db.session.scalars(
+            select(Enrolment.learner_id).where(Enrolment.classroom_id == classroom_id)
+        )
+    )
 
 
 def all_learners() -> Select[int]:

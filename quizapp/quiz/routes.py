@@ -91,7 +91,7 @@ def quick(deck_slug: str) -> Response:
         abort(400)
     try:
         return _begin(services.Settings(deck.id), required(form.token))
-    except services.NothingToDraw as error:
+    except (services.NothingToDraw, services.StaleStart) as error:
         flash(str(error), "error")
         return redirect(url_for(".index"))
 
@@ -114,7 +114,7 @@ def start(deck_slug: str) -> Page | Response:
         )
         try:
             return _begin(settings, required(form.token))
-        except services.NothingToDraw as error:
+        except (services.NothingToDraw, services.StaleStart) as error:
             form.form_errors.append(str(error))
     if form.token.errors:
         form.token.data = new_start_token()  # the one sent cannot be used again

@@ -46,6 +46,14 @@ class NothingToDraw(QuizError):
     """No published question fits the learner's choices."""
 
 
+class StaleStart(QuizError):
+    """A start button's token that already started a different quiz (a crafted or
+    reused form): never hand back that other quiz as if it were this one."""
+
+    def __init__(self) -> None:
+        super().__init__("This start button was already used: open the page again to start.")
+
+
 class AlreadyAnswered(QuizError):
     def __init__(self) -> None:
         super().__init__("You had already answered this question; your first answer counts.")
@@ -258,6 +266,8 @@ def start_attempt(
         )
         if existing is None:
             raise
+        if existing.assignment_id != assignment_id:
+            raise StaleStart from None
         return existing
     return attempt
 

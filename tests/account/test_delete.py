@@ -26,7 +26,7 @@ NAME, EMAIL = "Zelda Quux", "zelda.quux@example.org"
 def statistics(app: Flask, classroom_id: int) -> tuple[list[ItemStats], list[ItemStats]]:
     with app.app_context():
         everyone = item_analysis(all_learners(), Sorting("facility"))
-        klass = item_analysis(class_learners(classroom_id, with_deleted=True), Sorting("facility"))
+        klass = item_analysis(class_learners(classroom_id), Sorting("facility"))
         return everyone, klass
 
 
@@ -111,6 +111,9 @@ def test_deleting_leaves_no_personal_data_and_the_same_item_statistics(
     before = statistics(app, classroom)
     assert before[0] and before[1]
     assert len(personal_data(app, zelda.id)) > 10
+    with app.app_context():
+        others = [learner for learner in class_learners(classroom) if learner != zelda.id]
+        as_if_she_left = item_analysis(others, Sorting("facility"))
 
     other_device = app.test_client()
     assert build.accounts.login(other_device, EMAIL, remember="y").status_code == 302
@@ -119,7 +122,9 @@ def test_deleting_leaves_no_personal_data_and_the_same_item_statistics(
     assert delete(client).headers["Location"] == "/"
 
     assert personal_data(app, zelda.id) == []
-    assert statistics(app, classroom) == before
+    everyone, klass = statistics(app, classroom)
+    assert everyone == before[0]  # the bank's figures keep every answer
+    assert klass == as_if_she_left  # a class counts its members: she left it
     with app.app_context():
         assert db.session.scalar(select(Flag.comment)) == "The key looks wrong to me."
         placeholder = db.session.scalar(User.by_email(PLACEHOLDER_EMAIL))
@@ -148,13 +153,11 @@ def test_two_deleted_learners_share_the_placeholder(
         build.quiz(learner, [(items[0], True), (items[1], name == "One")])
         client = app.test_client()
         assert build.accounts.login(client, learner.email).status_code == 302
-        before = statistics(app, classroom)
+        before = statistics(app, classroom)[0]
         assert delete(client).status_code == 303
-        assert statistics(app, classroom) == before
+        assert statistics(app, classroom)[0] == before
     with app.app_context():
-        placeholder = db.session.scalars(User.by_email(PLACEHOLDER_EMAIL)).one()
-        assert class_learners(classroom, with_deleted=True) == [placeholder.id]
-        assert class_learners(classroom) == []  # rosters and mastery leave it out
+        assert class_learners(classroom) == []  # no class counts the placeholder
         owners = select(func.count(func.distinct(Attempt.learner_id)))
         assert db.session.scalar(owners) == 1
 
@@ -189,7 +192,7 @@ def test_the_placeholder_cannot_sign_in_or_get_a_reset_link(
     assert build.accounts.login(app.test_client(), PLACEHOLDER_EMAIL, "!").status_code == 400
 
 
-def test_the_placeholder_is_listed_nowhere_but_counted_in_item_analysis(
+def test_the_placeholder_is_listed_nowhere_but_counted_in_the_banks_item_analysis(
     app: Flask, build: Classes, instructor: User
 ) -> None:
     classroom = build.classroom(instructor)
@@ -223,7 +226,10 @@ def test_the_placeholder_is_listed_nowhere_but_counted_in_item_analysis(
     assert teacher.get(f"/classes/{classroom}/learners/{placeholder.id}").status_code == 404
     listed = app.test_cli_runner().invoke(args=["user", "list"]).output
     assert "Deleted accounts" not in listed and stays.email in listed
-    # The class's item analysis still counts the deleted learner's answers.
-    counted = {stats.item_id: stats.answered for stats in statistics(app, classroom)[1]}
+    # The bank's item analysis still counts the deleted learner's answers; the
+    # class's does not (its answers sit with every other class's deleted ones).
+    everyone, klass = statistics(app, classroom)
+    counted = {stats.item_id: stats.answered for stats in everyone}
     assert counted[items[0]] == counted[items[1]] == 1
+    assert klass == []
     assert teacher.get(f"/classes/{classroom}/items").status_code == 200

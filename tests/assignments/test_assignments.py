@@ -103,6 +103,21 @@ def test_attempts_allowed_are_counted_and_a_second_start_resumes(
     assert len(course.attempts(learner)) == 2
 
 
+def test_each_start_button_on_one_home_page_starts_its_own_assignment(
+    course: Course, clock: Clock
+) -> None:
+    """Start A, come back to the same page, start B: B, not A again."""
+    week1 = course.assign()
+    week2 = course.assign(title="Week 2")
+    learner, client = course.learner("Ann")
+    clock.set(at(9, 30))
+    home = client.get("/").get_data(as_text=True)
+    first = course.press(client, home, week1)
+    second = course.press(client, home, week2)
+    assert first.location != second.location
+    assert sorted(a.assignment_id for a in course.attempts(learner)) == sorted([week1, week2])
+
+
 def test_practice_stays_separate_from_assigned_work(course: Course, clock: Clock) -> None:
     assignment_id = course.assign()
     learner, client = course.learner("Ann")
@@ -218,6 +233,14 @@ def test_bad_input_is_refused_with_a_message(course: Course) -> None:
     )
     assert response.status_code == 400
     assert "Give a time zone such as" in response.get_data(as_text=True)
+    skipped = {**base, "opens": "2027-03-28T02:30", "closes": "2027-03-29T10:00"}
+    response = post_form(course.teacher, url, skipped)  # Paris jumps from 02:00 to 03:00
+    assert response.status_code == 400
+    assert "does not exist in Europe/Paris" in response.get_data(as_text=True)
+    far = {**base, "opens": "2026-12-01T10:00", "closes": "9999-12-31T23:59"}
+    response = post_form(course.teacher, url, far | {"time_zone": "America/New_York"})
+    assert response.status_code == 400
+    assert "too far off" in response.get_data(as_text=True)
 
 
 def test_other_instructors_and_outsiders_are_kept_out(
