@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -151,6 +152,30 @@ def csrf_token(client: FlaskClient, page: str = "/auth/login") -> str:
     match = CSRF_INPUT.search(html)
     assert match, f"no CSRF token on {page}"
     return match.group(1)
+
+
+def at_the_same_moment(*calls: Callable[[], Any]) -> list[Any]:
+    """Run ``calls`` in threads released together (two tabs, a double click), and
+    return their results in the order given; a call that raised raises here."""
+    ready = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        ready.wait()
+        try:
+            results[index] = call()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def post_form(client: FlaskClient, url: str, data: dict[str, str], **kwargs: object):

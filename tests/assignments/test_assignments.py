@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +16,7 @@ from quizapp.extensions import db
 from quizapp.models import Classroom, Role, User
 from tests._requirements import postgres_only
 from tests.assignments.conftest import Clock, Course, at
-from tests.conftest import Accounts, post_form, sql_statements
+from tests.conftest import Accounts, at_the_same_moment, post_form, sql_statements
 
 
 def flashed(client) -> str:
@@ -279,18 +278,9 @@ def test_two_simultaneous_starts_never_exceed_the_allowance(course: Course, cloc
         client = course.app.test_client()
         course.accounts.login(client, learner.email)
         tabs.append(client)
-    ready = threading.Barrier(len(tabs))
-    locations: list[str] = []
-
-    def press(client) -> None:
-        ready.wait()
-        locations.append(course.start(client, assignment_id).location)
-
-    threads = [threading.Thread(target=press, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    locations = at_the_same_moment(
+        *(lambda client=client: course.start(client, assignment_id).location for client in tabs)
+    )
     assert len(course.attempts(learner)) == 1
     assert locations[0] == locations[1]
 

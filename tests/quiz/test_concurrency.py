@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -13,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, Response, User
 from quizapp.quiz import services
 from tests._requirements import postgres_only
-from tests.conftest import CSRF_INPUT, Accounts
+from tests.conftest import CSRF_INPUT, Accounts, at_the_same_moment
 from tests.quiz.conftest import Quizzes, question_url
 
 
@@ -54,18 +52,11 @@ def test_two_tabs_submitting_at_the_same_moment_store_one_response(
         token = CSRF_INPUT.search(client.get(url).get_data(as_text=True)).group(1)
         tabs.append((client, {"csrf_token": token, **asked.form(asked.given(right))}))
 
-    both_ready = threading.Barrier(len(tabs))
-    statuses: list[int] = []
-
-    def send(client, data) -> None:
-        both_ready.wait()
-        statuses.append(client.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=send, args=tab) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    statuses = at_the_same_moment(
+        *(
+            lambda client=client, data=data: client.post(url, data=data).status_code
+            for client, data in tabs
+        )
+    )
     assert statuses == [302, 302]
     assert quizzes.responses(attempt_id) == 1

@@ -6,7 +6,6 @@ step by step on the bundled leukopenia bank, with undo and a double submit.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,7 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Fact, Item, Response, ReviewLog, User, item_fact
 from quizapp.study.services import CARD_TYPES
 from tests._requirements import postgres_only
-from tests.conftest import CSRF_INPUT, Accounts
+from tests.conftest import CSRF_INPUT, Accounts, at_the_same_moment
 from tests.quiz.conftest import Quizzes, question_url
 from tests.study.conftest import Clock, Learner
 
@@ -175,18 +174,12 @@ def test_two_tabs_answering_wrong_at_once_rate_the_card_once(
         accounts.login(client, learner.email)
         token = CSRF_INPUT.search(client.get(url).get_data(as_text=True)).group(1)
         tabs.append((client, {"csrf_token": token, **asked.form(asked.given(False))}))
-    both_ready = threading.Barrier(len(tabs))
-    statuses: list[int] = []
-
-    def send(client, data) -> None:
-        both_ready.wait()
-        statuses.append(client.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=send, args=tab) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    statuses = at_the_same_moment(
+        *(
+            lambda client=client, data=data: client.post(url, data=data).status_code
+            for client, data in tabs
+        )
+    )
     assert statuses == [302, 302]
     assert quizzes.responses(attempt_id) == 1
     with app.app_context():
