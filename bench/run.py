@@ -19,7 +19,6 @@ See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import math
 import multiprocessing
@@ -28,23 +27,35 @@ import platform
 import queue
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from client import Session
-from journeys import JOURNEYS, ClientJob, client_main, steps_of
+from client import sign_in
+from journeys import HOST, JOURNEYS, ClientJob, client_main, steps_of
+from openloop import STEPS, OpenJob, open_main
+from stack import (
+    BenchError,
+    Gunicorn,
+    HAProxy,
+    Redis,
+    Roles,
+    ServerCPU,
+    cpu_ticks,
+    postgres_admin,
+    postgres_backends,
+    postgres_database_url,
+    quiet_cpu_busy,
+    server_url,
+    tail,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_COMMAND = [sys.executable, "-m", "bench.seed"]
@@ -52,10 +63,10 @@ INSTRUCTOR = "instructor@bench.example.com"
 CLASS_NAME = "Bench class 1"
 DEFAULT_WORKERS = 3
 RSS_LIMIT_MB = 150
-SAMPLE_EVERY = 0.5  # seconds between two readings of the workers' memory
 
 LABELS = {
     "bare": "bare GET /health",
+    "floor": "signed-in floor GET /auth/password",
     "study": "study loop",
     "quiz": "quiz answer",
     "dashboard": "learner dashboard",
@@ -86,6 +97,14 @@ class Settings:
     warmup: float
     deck: str
     json: str | None
+    mode: str = "journeys"
+    interval: float = 8.0
+    open_learners: tuple[int, ...] = ()
+    open_start: int = 100
+    open_max: int = 5000
+    open_duration: float = 30.0
+    open_clients: int = 2
+    open_threads: int = 64
 
     @property
     def full_size(self) -> bool:
@@ -143,6 +162,30 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "--deck", default="leukopenia", help="deck to study and quiz (default %(default)s)"
     )
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
+    parser.add_argument(
+        "--mode",
+        choices=["journeys", "open", "scaleout"],
+        default="journeys",
+        help="journeys: every journey in a closed loop (default); open: active learners on"
+        " a schedule, searched upward; scaleout: one app instance against two behind haproxy",
+    )
+    parser.add_argument(
+        "--interval", type=float, help="open: mean seconds between a learner's ratings (8)"
+    )
+    parser.add_argument(
+        "--open-learners",
+        help="open: learner counts to try, comma-separated (default: search upward)",
+    )
+    parser.add_argument(
+        "--open-start", type=int, help="open: first count of the search (100; quick 4)"
+    )
+    parser.add_argument("--open-max", type=int, default=5000, help="open: search bound")
+    parser.add_argument(
+        "--open-duration", type=float, help="open: measured seconds per count (30; quick 2)"
+    )
+    parser.add_argument(
+        "--open-clients", type=int, default=2, help="open: client processes (default 2)"
+    )
     args = parser.parse_args(argv)
     full = {
         "learners": 10_000,
@@ -155,6 +198,9 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "rotation": 8,
         "duration": 20.0,
         "warmup": 3.0,
+        "interval": 8.0,
+        "open_start": 100,
+        "open_duration": 30.0,
     }
     quick = {
         "learners": 40,
@@ -167,6 +213,9 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         "rotation": 3,
         "duration": 1.0,
         "warmup": 0.0,
+        "interval": 1.0,
+        "open_start": 4,
+        "open_duration": 2.0,
     }
     sizes = {
         name: getattr(args, name) if getattr(args, name) is not None else default
@@ -181,6 +230,16 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     if sizes["duration"] <= 0 or sizes["warmup"] < 0:
         parser.error("--duration must be positive and --warmup not negative")
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    try:
+        open_learners = tuple(int(n) for n in (args.open_learners or "").split(",") if n.strip())
+    except ValueError:
+        parser.error("--open-learners takes numbers separated by commas, e.g. 100,200")
+    if args.mode == "scaleout" and backends != ("postgresql",):
+        parser.error("--mode scaleout needs --backend postgresql (one database for two instances)")
+    if min((*open_learners, sizes["open_start"], args.open_clients, 1)) < 1:
+        parser.error("open-loop learner and client counts must be at least 1")
+    if sizes["interval"] <= 0 or sizes["open_duration"] <= 0:
+        parser.error("--interval and --open-duration must be positive")
     return Settings(
         backends=backends,
         postgres_url=args.postgres_url,
@@ -188,6 +247,10 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         workers=args.workers,
         deck=args.deck,
         json=args.json,
+        mode=args.mode,
+        open_learners=open_learners,
+        open_max=args.open_max,
+        open_clients=args.open_clients,
         **sizes,
     )
 
@@ -263,40 +326,25 @@ def failed(journey: str, clients: int, problem: str) -> dict:
         "failed": problem,
         "machine_cpu_busy": math.nan,
         "clients_cpu_cores": math.nan,
+        **cpu_per_request({}, math.nan, 0),
+    }
+
+
+def cpu_per_request(spent: dict[str, float], clients: float, requests: int) -> dict[str, Any]:
+    """Milliseconds of CPU per request served in the window: the server's by role
+    (app = gunicorn master and workers, database = PostgreSQL backends, ...), their
+    sum, and the clients' own (load generation, not the app's cost)."""
+    per = {
+        role: seconds * 1000 / requests if requests else math.nan for role, seconds in spent.items()
+    }
+    return {
+        "server_cpu_ms": sum(per.values()) if per else math.nan,
+        "server_cpu_ms_by_role": per,
+        "clients_cpu_ms": clients * 1000 / requests if requests else math.nan,
     }
 
 
 # --- Databases ----------------------------------------------------------------------------
-
-
-class BenchError(Exception):
-    """The run cannot go on: no database server, seeding failed, gunicorn did not start."""
-
-
-def server_url(url: str) -> str:
-    """The PostgreSQL server of ``url``, without a database."""
-    parts = urlsplit(url.replace("postgresql+psycopg://", "postgresql://", 1))
-    return urlunsplit(("postgresql", parts.netloc, "/", "", ""))
-
-
-def postgres_database_url(server: str, name: str) -> str:
-    parts = urlsplit(server)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-
-
-@contextmanager
-def postgres_admin(server: str) -> Any:
-    import psycopg
-
-    try:
-        connection = psycopg.connect(postgres_database_url(server, "postgres"), autocommit=True)
-    except psycopg.OperationalError as error:
-        raise BenchError(f"cannot reach PostgreSQL at {server}: {error}") from error
-    with connection:
-        try:
-            yield connection
-        except psycopg.Error as error:
-            raise BenchError(f"PostgreSQL at {server}: {error}") from error
 
 
 class Database:
@@ -327,6 +375,18 @@ class Database:
             self.url = postgres_database_url(self.server, self.name)
         return self.url
 
+    def roles(self, *servers: Gunicorn) -> Roles:
+        """The processes whose CPU a request costs: every gunicorn process of
+        ``servers``, and the PostgreSQL backends connected to this database."""
+
+        def now() -> dict[str, list[int]]:
+            found = {"app": [pid for server in servers for pid in server.pids()]}
+            if self.backend == "postgresql":
+                found["database"] = postgres_backends(self.server, self.name)
+            return found
+
+        return now
+
     def version(self) -> str:
         if self.backend == "sqlite":
             return f"SQLite {sqlite3.sqlite_version}"
@@ -345,13 +405,6 @@ class Database:
                         sql.Identifier(self.name)
                     )
                 )
-
-
-def tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def seed(url: str, reviews: int, settings: Settings, env: dict[str, str], log: Path) -> float:
@@ -378,143 +431,6 @@ def seed(url: str, reviews: int, settings: Settings, env: dict[str, str], log: P
     return time.perf_counter() - started
 
 
-# --- gunicorn ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-        return [int(child) for child in text.split()]
-    except OSError:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-        return found
-
-
-def rss_kb(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-class Gunicorn:
-    """gunicorn on a free loopback port, and its workers' peak memory while it runs."""
-
-    def __init__(self, workers: int, env: dict[str, str], log: Path) -> None:
-        self.workers = workers
-        self.env = env
-        self.log = log
-        self.port = free_port()
-        self.peaks: dict[int, int] = {}  # worker pid -> peak VmRSS in kB
-        self.master_peak = 0
-        self._stop = threading.Event()
-
-    def __enter__(self) -> Gunicorn:
-        command = [
-            *(sys.executable, "-m", "gunicorn", "quizapp.wsgi:app"),
-            *("--workers", str(self.workers)),
-            *("--bind", f"127.0.0.1:{self.port}"),
-            *("--graceful-timeout", "10"),
-        ]
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT
-            )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self._stop_process()
-            raise
-        self._sampler = threading.Thread(target=self._sample, daemon=True)
-        self._sampler.start()
-        return self
-
-    def _wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(
-                    f"gunicorn exited with {self.process.returncode}:\n{tail(self.log)}"
-                )
-            if len(children(self.process.pid)) >= self.workers and self._healthy():
-                return
-            time.sleep(0.2)
-        raise BenchError(
-            f"gunicorn did not answer /health within {timeout:.0f} s:\n{tail(self.log)}"
-        )
-
-    def _healthy(self) -> bool:
-        session = Session("127.0.0.1", self.port, timeout=5)
-        try:
-            return session.request("GET", "/health").status == 200
-        except (OSError, http.client.HTTPException):
-            return False
-        finally:
-            session.close()
-
-    def _sample(self) -> None:
-        while True:
-            for pid in children(self.process.pid):
-                kb = rss_kb(pid)
-                if kb is not None:
-                    self.peaks[pid] = max(kb, self.peaks.get(pid, 0))
-            self.master_peak = max(self.master_peak, rss_kb(self.process.pid) or 0)
-            if self._stop.wait(SAMPLE_EVERY):
-                return
-
-    def _stop_process(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._sampler.join()
-        self._stop_process()
-
-    def memory(self) -> dict[str, Any]:
-        return {
-            "workers_peak_mb": [round(kb / 1024, 1) for _, kb in sorted(self.peaks.items())],
-            "master_peak_mb": round(self.master_peak / 1024, 1),
-        }
-
-
-def cpu_ticks() -> tuple[int, int]:
-    """(busy, total) jiffies of the whole machine since boot, from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
-    return sum(fields) - idle, sum(fields)
-
-
-def quiet_cpu_busy(seconds: float = 2.0) -> float:
-    """How busy the machine is while the benchmark itself runs nothing: other work."""
-    busy_before, total_before = cpu_ticks()
-    time.sleep(seconds)
-    busy, total = cpu_ticks()
-    return (busy - busy_before) / (total - total_before) if total > total_before else 0.0
-
-
 # --- Journeys ----------------------------------------------------------------------------
 
 
@@ -525,7 +441,7 @@ def learner(number: int, settings: Settings) -> str:
 def learner_plan(settings: Settings) -> dict[str, list[tuple[str, ...]]]:
     """Separate learners for each journey and each client (the same in both seedings),
     so that no two clients rate one learner's cards."""
-    per_client = {"bare": 1, "study": settings.rotation, "quiz": 1, "dashboard": 2}
+    per_client = {"bare": 1, "floor": 1, "study": settings.rotation, "quiz": 1, "dashboard": 2}
     plan, first = {}, 1
     for journey, count in per_client.items():
         plan[journey] = [
@@ -550,14 +466,81 @@ def gather(channel: Any, count: int, deadline: float, processes: list[Any]) -> l
     return got
 
 
-def run_journey(
-    journey: str, accounts: list[tuple[str, ...]], port: int, password: str, settings: Settings
-) -> dict:
-    """Start one client process per account set, start them together, collect the figures."""
-    clients = len(accounts)
+@dataclass
+class Window:
+    """What the clients of one measured window sent back, and what the machine spent."""
+
+    reports: list[dict]
+    spent: dict[str, float]  # server CPU seconds by role
+    machine_busy: float
+
+    def clients_cpu(self) -> float:
+        return float(sum(report["window_cpu_seconds"] for report in self.reports))
+
+
+def drive(
+    target: Any, jobs: list[Any], warmup: float, duration: float, roles: Roles, patience: float
+) -> Window | str:
+    """Run ``target(job, ready, start, begin, results)`` in one process per job, start
+    them together once all are ready, and read the server's CPU over the window (after
+    the warm-up); a problem's description instead when a client could not start.
+
+    ``roles`` names the server's processes (gunicorn, PostgreSQL backends) whose CPU
+    time over the window, divided by the requests served in it, is the CPU per request.
+    """
+    clients = len(jobs)
     context = multiprocessing.get_context("spawn")
     ready, results = context.Queue(), context.Queue()
     start, begin = context.Event(), context.Value("d", 0.0)
+    processes = [
+        context.Process(target=target, args=(job, ready, start, begin, results), daemon=True)
+        for job in jobs
+    ]
+    for process in processes:
+        process.start()
+    try:
+        signed = gather(ready, clients, time.time() + patience, processes)
+        problems = [problem for _, problem in signed if problem]
+        if len(signed) < clients:
+            problems.append(f"{clients - len(signed)} client(s) did not sign in in time")
+        if problems:
+            begin.value = -1.0  # tells the clients that signed in to leave
+            start.set()
+            return str(problems[0])
+        begin.value = time.time() + 0.2
+        start.set()
+        window_start = begin.value + warmup
+        time.sleep(max(0.0, window_start - time.time()))
+        server_cpu = ServerCPU(roles)
+        busy_before, total_before = cpu_ticks()
+        server_cpu.start()
+        time.sleep(max(0.0, window_start + duration - time.time()))
+        spent = server_cpu.stop()
+        busy_after, total_after = cpu_ticks()
+        busy, total = busy_after - busy_before, total_after - total_before
+        reports = gather(results, clients, time.time() + 120, processes)
+        if len(reports) < clients:
+            return f"{clients - len(reports)} client(s) sent no figures"
+        return Window(reports, spent, busy / total if total else math.nan)
+    finally:
+        deadline = time.time() + 15
+        for process in processes:
+            process.join(timeout=max(0.1, deadline - time.time()))
+            if process.is_alive():
+                process.terminate()
+                process.join()
+
+
+def run_journey(
+    journey: str,
+    accounts: list[tuple[str, ...]],
+    port: int,
+    password: str,
+    settings: Settings,
+    roles: Roles,
+) -> dict:
+    """One client process per account set, started together; the journey's figures."""
+    clients = len(accounts)
     jobs = [
         ClientJob(
             journey=journey,
@@ -573,44 +556,15 @@ def run_journey(
         )
         for index in range(clients)
     ]
-    processes = [
-        context.Process(target=client_main, args=(job, ready, start, begin, results), daemon=True)
-        for job in jobs
-    ]
-    for process in processes:
-        process.start()
-    try:
-        signed = gather(ready, clients, time.time() + 60 + 2 * sum(map(len, accounts)), processes)
-        problems = [problem for _, problem in signed if problem]
-        if len(signed) < clients:
-            problems.append(f"{clients - len(signed)} client(s) did not sign in in time")
-        if problems:
-            begin.value = -1.0  # tells the clients that signed in to leave
-            start.set()
-            return failed(journey, clients, problems[0])
-        begin.value = time.time() + 0.2
-        start.set()
-        window_start = begin.value + settings.warmup
-        time.sleep(max(0.0, window_start - time.time()))
-        busy_before, total_before = cpu_ticks()
-        time.sleep(max(0.0, window_start + settings.duration - time.time()))
-        busy_after, total_after = cpu_ticks()
-        busy, total = busy_after - busy_before, total_after - total_before
-        reports = gather(results, clients, time.time() + 120, processes)
-        if len(reports) < clients:
-            return failed(journey, clients, f"{clients - len(reports)} client(s) sent no figures")
-        summary = summarise(journey, clients, settings.duration, reports)
-        summary["machine_cpu_busy"] = busy / total if total else math.nan
-        span = settings.warmup + settings.duration
-        summary["clients_cpu_cores"] = sum(r["cpu_seconds"] for r in reports) / span
-        return summary
-    finally:
-        deadline = time.time() + 10
-        for process in processes:
-            process.join(timeout=max(0.1, deadline - time.time()))
-            if process.is_alive():
-                process.terminate()
-                process.join()
+    patience = 60 + 2 * sum(map(len, accounts))
+    window = drive(client_main, jobs, settings.warmup, settings.duration, roles, patience)
+    if isinstance(window, str):
+        return failed(journey, clients, window)
+    summary = summarise(journey, clients, settings.duration, window.reports)
+    summary["machine_cpu_busy"] = window.machine_busy
+    summary["clients_cpu_cores"] = window.clients_cpu() / settings.duration
+    summary.update(cpu_per_request(window.spent, window.clients_cpu(), summary["requests"]))
+    return summary
 
 
 def run_set(
@@ -620,31 +574,49 @@ def run_set(
     port: int,
     password: str,
     settings: Settings,
+    roles: Roles,
 ) -> list[dict]:
     out = []
     for journey, clients in plan:
         say(f"  {label}: {LABELS[journey]}, {clients} client(s) …")
-        result = run_journey(journey, accounts[journey][:clients], port, password, settings)
+        result = run_journey(journey, accounts[journey][:clients], port, password, settings, roles)
         out.append(result)
         if result["failed"]:
             say(f"    FAILED: {result['failed']}")
     return out
 
 
-def run_backend(backend: str, settings: Settings, password: str, secret: str) -> dict:
-    database = Database(backend, settings)
-    logs = database.folder
-    env = {
+def app_env(password: str, secret: str) -> dict[str, str]:
+    """The environment of the seeder and of every app instance (one secret key for all)."""
+    return {
         **os.environ,
         "QUIZAPP_SECRET_KEY": secret,
         "QUIZAPP_ENV_NAME": "production",
         "QUIZAPP_LOGIN_RATE_LIMIT": "100000 per minute",
         "QUIZAPP_BENCH_PASSWORD": password,
     }
+
+
+def seeded(database: Database, reviews: int, settings: Settings, env: dict[str, str]) -> str:
+    """A fresh database seeded with ``reviews`` review rows; its URL."""
+    url = database.fresh()
+    say(
+        f"[{database.backend}] seeding {settings.learners} learners, {reviews} reviews, "
+        f"{settings.attempts} attempts …"
+    )
+    took = seed(url, reviews, settings, env, database.folder / f"seed-{database.round}.log")
+    say(f"  seeded in {took:.1f} s")
+    return url
+
+
+def run_backend(backend: str, settings: Settings, password: str, secret: str) -> dict:
+    database = Database(backend, settings)
+    logs = database.folder
+    env = app_env(password, secret)
     plan = learner_plan(settings)
     accounts = {**plan, "class": [(INSTRUCTOR,)] * max(settings.class_clients)}
     c = settings.clients
-    big_plan = [("bare", c), ("study", c), ("quiz", c), ("dashboard", c)]
+    big_plan = [("bare", c), ("floor", c), ("study", c), ("quiz", c), ("dashboard", c)]
     big_plan += [("class", n) for n in settings.class_clients]
     small_plan = [("bare", c), ("study", c)]
     result: dict[str, Any] = {"backend": backend}
@@ -664,7 +636,10 @@ def run_backend(backend: str, settings: Settings, password: str, secret: str) ->
             log = logs / f"gunicorn-{name}.log"
             with Gunicorn(settings.workers, server_env, log) as server:
                 label = f"{reviews} reviews"
-                result[name] = run_set(label, journeys, accounts, server.port, password, settings)
+                roles = database.roles(server)
+                result[name] = run_set(
+                    label, journeys, accounts, server.port, password, settings, roles
+                )
             if any(row["errors"] or row["failed"] for row in result[name]):
                 result[f"server_log_{name}"] = tail(log, 15)
             result[f"memory_{name}"] = server.memory()
@@ -672,6 +647,255 @@ def run_backend(backend: str, settings: Settings, password: str, secret: str) ->
     finally:
         database.drop()
     return result
+
+
+# --- Open loop: active learners on a schedule ------------------------------------------
+
+P95_LIMIT_MS = 250.0  # issue 18: an active learner's request answered within this at p95
+
+
+def sign_in_many(port: int, emails: list[str], password: str) -> list[dict[str, str]]:
+    """Each learner's cookies after signing in through the form (a few at a time)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        sessions = list(pool.map(lambda email: sign_in(HOST, port, email, password), emails))
+    for session in sessions:
+        session.close()
+    return [session.cookies for session in sessions]
+
+
+def open_step(
+    learners: list[dict[str, str]], port: int, settings: Settings, roles: Roles
+) -> dict[str, Any]:
+    """One count of active learners, each rating every ``interval`` s on average."""
+    n = settings.open_clients
+    jobs = [
+        OpenJob(
+            index=index,
+            port=port,
+            cookies=tuple(learners[index::n]),
+            deck=settings.deck,
+            interval=settings.interval,
+            warmup=settings.interval,  # every learner has started before the window
+            duration=settings.open_duration,
+            seed=7919 * len(learners) + index,
+            threads=settings.open_threads,
+        )
+        for index in range(n)
+    ]
+    row: dict[str, Any] = {"learners": len(learners), "failed": None}
+    window = drive(open_main, jobs, settings.interval, settings.open_duration, roles, 60)
+    if isinstance(window, str):
+        return {**row, "failed": window, "passed": False}
+    reports = window.reports
+    latencies = [x for r in reports for step in STEPS for x in r["latencies"][step]]
+    errors = sum(sum(r["errors"].values()) for r in reports)
+    row.update(figures(latencies, settings.open_duration, errors))
+    row["steps"] = {
+        step: figures(
+            [x for r in reports for x in r["latencies"][step]],
+            settings.open_duration,
+            sum(r["errors"].get(step, 0) for r in reports),
+        )
+        for step in STEPS
+    }
+    row["unfinished"] = sum(r["unfinished"] for r in reports)
+    row["ratings_due"] = sum(r["scheduled"] for r in reports)
+    row["notes"] = {
+        name: sum(r["notes"].get(name, 0) for r in reports)
+        for name in sorted({name for r in reports for name in r["notes"]})
+    }
+    row["examples"] = [example for r in reports for example in r["examples"]][:3]
+    row["crashed"] = [crash for r in reports for crash in r["crashed"]]
+    row["machine_cpu_busy"] = window.machine_busy
+    row["clients_cpu_cores"] = window.clients_cpu() / settings.open_duration
+    # Requests answered inside the window, whenever due: what the window's CPU paid for
+    # (an overloaded server is still answering ratings due before it).
+    served = sum(r["served"] for r in reports)
+    row["served_rps"] = served / settings.open_duration
+    row.update(cpu_per_request(window.spent, window.clients_cpu(), served))
+    # What the CPU alone allows: a learner needs (CPU per rating / interval) of a core,
+    # and a rating is two requests.
+    per_rating = 2 * row["server_cpu_ms"] / 1000
+    row["cpu_learners_per_core"] = settings.interval / per_rating if per_rating > 0 else math.nan
+    row["passed"] = (
+        row["p95_ms"] < P95_LIMIT_MS
+        and errors == 0
+        and row["unfinished"] == 0
+        and not row["crashed"]
+    )
+    return row
+
+
+def next_count(settings: Settings, tried: dict[int, bool]) -> int | None:
+    """The next learner count to try: the given list in order, or a search that grows
+    by half until a count fails, then halves the gap to the largest count served
+    (until it is within a tenth)."""
+    if settings.open_learners:
+        return next((n for n in settings.open_learners if n not in tried), None)
+    if not tried:
+        return settings.open_start
+    best = max((n for n, ok in tried.items() if ok), default=0)
+    above = [n for n, ok in tried.items() if not ok and n > best]
+    if not above:
+        grown = min(settings.open_max, math.ceil(best * 1.5))
+        return grown if grown not in tried else None
+    worst = min(above)
+    middle = (best + worst) // 2
+    return middle if worst - best > max(2, best // 10) and middle not in tried else None
+
+
+def run_open(backend: str, settings: Settings, password: str, secret: str) -> dict:
+    """Active learners on the study loop at growing counts: the largest served with
+    p95 under 250 ms and no error, per core."""
+    database = Database(backend, settings)
+    env = app_env(password, secret)
+    result: dict[str, Any] = {"backend": backend, "mode": "open", "steps": []}
+    tried: dict[int, bool] = {}
+    try:
+        result["database"] = database.version()
+        url = result["database_url"] = seeded(database, settings.reviews, settings, env)
+        log = database.folder / "gunicorn-open.log"
+        with Gunicorn(settings.workers, {**env, "DATABASE_URL": url}, log) as server:
+            roles = database.roles(server)
+            cookies: list[dict[str, str]] = []
+            while (count := next_count(settings, tried)) is not None:
+                if count > settings.learners:
+                    say(f"  {count} learners wanted, {settings.learners} seeded: stopping")
+                    break
+                if count > len(cookies):
+                    emails = [learner(n, settings) for n in range(len(cookies) + 1, count + 1)]
+                    say(f"  signing in {len(emails)} more learners …")
+                    cookies += sign_in_many(server.port, emails, password)
+                say(f"  {count} active learners, one rating every {settings.interval:g} s …")
+                row = open_step(cookies[:count], server.port, settings, roles)
+                result["steps"].append(row)
+                tried[count] = row["passed"]
+                say("    " + open_line(row, settings))
+        if any(row["failed"] or row["errors"] for row in result["steps"]):
+            result["server_log"] = tail(log, 15)
+        result["memory"] = server.memory()
+    finally:
+        database.drop()
+    result["best"] = max((n for n, ok in tried.items() if ok), default=0)
+    result["best_per_core"] = result["best"] / len(os.sched_getaffinity(0))
+    return result
+
+
+OPEN_HEAD = (
+    f"{'active':>6}{'due/s':>8}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    f"{'errors':>8}{'late':>6}{'CPU ms/req':>12}{'app+db':>12}{'clients':>9}{'CPU/core':>10}"
+)
+
+
+def open_line(row: dict, settings: Settings) -> str:
+    if row["failed"]:
+        return f"{row['learners']:>6}  FAILED: {row['failed']}"
+    return (
+        f"{row['learners']:>6}{row['ratings_due'] / settings.open_duration:>8.1f}"
+        f"{row['served_rps']:>8.1f}{ms(row['p50_ms']):>9}{ms(row['p95_ms']):>9}{ms(row['p99_ms']):>9}"
+        f"{row['errors']:>8}{row['unfinished']:>6}{ms(row['server_cpu_ms']):>12}"
+        f"{split(row):>12}{ms(row['clients_cpu_ms']):>9}{row['cpu_learners_per_core']:>10.0f}"
+        f"{'  pass' if row['passed'] else '  FAIL'}"
+    )
+
+
+def open_report(result: dict, settings: Settings) -> list[str]:
+    cores = len(os.sched_getaffinity(0))
+    lines = [
+        "",
+        f"== Open loop · {result['database']} · {settings.learners} learners,"
+        f" {settings.reviews} reviews · {settings.workers} gunicorn workers · each learner"
+        f" rates every {settings.interval:g} s on average (Poisson) · {settings.open_duration:g}"
+        f" s per count after {settings.interval:g} s ==",
+        "active: learners rating; due/s: ratings due per second; req/s: requests answered;"
+        " latency per request, a"
+        " card's from when its rating was due; late: ratings unanswered 10 s after the window;"
+        " CPU ms/req: server CPU per request (app+db); clients: the load generator's own;"
+        " CPU/core: learners one core serves by CPU alone (interval / server CPU per rating).",
+        OPEN_HEAD,
+        "-" * len(OPEN_HEAD),
+        *(open_line(row, settings) for row in result["steps"]),
+    ]
+    for row in result["steps"]:
+        for example in row.get("examples", []):
+            lines.append(f"  error example, {row['learners']} learners: {example}")
+    if result.get("server_log"):
+        lines += [f"  | {line}" for line in result["server_log"].splitlines()]
+    lines.append(
+        f"Largest count served with p95 < {P95_LIMIT_MS:g} ms and no error: {result['best']}"
+        f" active learners on {cores} core(s), {result['best_per_core']:.1f} per core"
+        + ("" if settings.full_size else " (NOT the full-size run; indicative only)")
+    )
+    return lines
+
+
+# --- Scale-out: two app instances behind haproxy ------------------------------------------
+
+SCALEOUT_JOURNEYS = ("bare", "floor", "study", "quiz")
+
+
+def run_scaleout(backend: str, settings: Settings, password: str, secret: str) -> dict:
+    """The same journeys through haproxy to one app instance, then to two (each with
+    ``--workers`` workers) on one PostgreSQL database and one Redis."""
+    database = Database(backend, settings)
+    env = app_env(password, secret)
+    result: dict[str, Any] = {"backend": backend, "mode": "scaleout"}
+    folder = database.folder
+    try:
+        result["database"] = database.version()
+        url = result["database_url"] = seeded(database, settings.reviews, settings, env)
+        with Redis(folder) as redis:
+            server_env = {
+                **env,
+                "DATABASE_URL": url,
+                "QUIZAPP_RATELIMIT_STORAGE_URI": redis.url,
+                "QUIZAPP_PROXY_COUNT": "1",
+            }
+            with (
+                Gunicorn(settings.workers, server_env, folder / "gunicorn-a.log") as first,
+                Gunicorn(settings.workers, server_env, folder / "gunicorn-b.log") as second,
+                HAProxy(folder, {"one": [first.port], "two": [first.port, second.port]}) as proxy,
+            ):
+                app_roles = database.roles(first, second)
+
+                def roles() -> dict[str, list[int]]:
+                    return {**app_roles(), "proxy": proxy.pids(), "redis": redis.pids()}
+
+                accounts = learner_plan(settings)
+                plan = [(journey, settings.clients) for journey in SCALEOUT_JOURNEYS]
+                for name in ("one", "two"):
+                    label = f"{name} instance{'s' if name == 'two' else ''} behind haproxy"
+                    result[name] = run_set(
+                        label, plan, accounts, proxy.port[name], password, settings, roles
+                    )
+            result["memory"] = [first.memory(), second.memory()]
+    finally:
+        database.drop()
+    return result
+
+
+def scaleout_report(result: dict, settings: Settings) -> list[str]:
+    lines = [
+        "",
+        f"== Scale-out · {result['database']} · {settings.learners} learners,"
+        f" {settings.reviews} reviews · haproxy (round robin) → gunicorn × {settings.workers}"
+        f" workers per instance · one Redis · {settings.clients} clients ==",
+        "CPU ms/req: both instances, the PostgreSQL backends, haproxy and Redis"
+        " (app+database+proxy+redis), per request.",
+    ]
+    for name in ("one", "two"):
+        lines += ["", f"Through haproxy to {name} app instance{'s' if name == 'two' else ''}:"]
+        lines += table(result[name], find(result[name], "bare", settings.clients))
+    lines += ["", "Two instances against one:"]
+    for row in result["one"]:
+        other = find(result["two"], row["journey"], row["clients"])
+        if other and not row["failed"] and not other["failed"] and row["rps"]:
+            lines.append(
+                f"  {row['label']}: {row['rps']:.1f} → {other['rps']:.1f} req/s"
+                f" ({other['rps'] / row['rps']:.2f}×), CPU per request"
+                f" {ms(row['server_cpu_ms'])} → {ms(other['server_cpu_ms'])} ms"
+            )
+    return lines
 
 
 # --- Report ----------------------------------------------------------------------------
@@ -688,29 +912,46 @@ def find(rows: list[dict], journey: str, clients: int | None = None) -> dict | N
     return None
 
 
+def cpu_ratio(row: dict, bare: dict | None) -> float:
+    """A journey's server CPU per request over the bare endpoint's (same run)."""
+    if not bare or bare["failed"] or not bare["server_cpu_ms"] or math.isnan(bare["server_cpu_ms"]):
+        return math.nan
+    return float(row["server_cpu_ms"]) / float(bare["server_cpu_ms"])
+
+
+def split(row: dict) -> str:
+    """The server's CPU per request by role, e.g. "9.1+4.2" (app + database)."""
+    parts = [ms(value) for value in row["server_cpu_ms_by_role"].values()]
+    return "+".join(parts) if len(parts) > 1 else "—"
+
+
 def table(rows: list[dict], bare: dict | None) -> list[str]:
     head = (
-        f"{'journey':<34}{'clients':>8}{'req/s':>9}{'vs bare':>9}"
+        f"{'journey':<38}{'clients':>8}{'req/s':>9}{'vs bare':>9}"
         f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'CPU ms/req':>12}{'× bare':>8}{'by role':>20}{'clients':>9}"
     )
     lines = [head, "-" * len(head)]
     for row in rows:
         if row["failed"]:
-            lines.append(f"{row['label']:<34}{row['clients']:>8}  FAILED: {row['failed']}")
+            lines.append(f"{row['label']:<38}{row['clients']:>8}  FAILED: {row['failed']}")
             continue
         ratio = "—"
         if bare and not bare["failed"] and bare["rps"] and row["clients"] == bare["clients"]:
             ratio = f"{row['rps'] / bare['rps']:.2f}"
+        times = cpu_ratio(row, bare)
         lines.append(
-            f"{row['label']:<34}{row['clients']:>8}{row['rps']:>9.1f}{ratio:>9}"
+            f"{row['label']:<38}{row['clients']:>8}{row['rps']:>9.1f}{ratio:>9}"
             f"{ms(row['p50_ms']):>9}{ms(row['p95_ms']):>9}{ms(row['p99_ms']):>9}{row['errors']:>8}"
+            f"{ms(row['server_cpu_ms']):>12}{'—' if math.isnan(times) else f'{times:.2f}':>8}"
+            f"{split(row):>20}{ms(row['clients_cpu_ms']):>9}"
         )
         if len(row["steps"]) > 1:
             for step, fig in row["steps"].items():
                 name = f"  · {step}" + (" (per loop)" if step == row["loop_step"] else "")
                 unit = " loops/s" if step == row["loop_step"] else ""
                 lines.append(
-                    f"{name:<34}{'':>8}{fig['rps']:>9.1f}{unit:<9}"
+                    f"{name:<38}{'':>8}{fig['rps']:>9.1f}{unit:<9}"
                     f"{ms(fig['p50_ms']):>9}{ms(fig['p95_ms']):>9}{ms(fig['p99_ms']):>9}"
                     f"{fig['errors']:>8}"
                 )
@@ -804,6 +1045,9 @@ def report(result: dict, settings: Settings) -> list[str]:
         f" · {settings.workers} gunicorn workers · {settings.duration:g} s per journey"
         f" after {settings.warmup:g} s warm-up ==",
         "Latency is per HTTP request; '(per loop)' rows time a whole loop's requests together.",
+        "CPU ms/req: user+system CPU of gunicorn (master and workers) and of the database's"
+        " PostgreSQL backends over the window (/proc/<pid>/stat), per request served;"
+        " 'by role' splits it (app+db[+proxy+redis]); 'clients' is the load generators' own.",
         "",
         f"With {settings.reviews} review rows:",
         *table(result["big"], find(result["big"], "bare", c)),
@@ -862,6 +1106,33 @@ def report(result: dict, settings: Settings) -> list[str]:
         )
     else:
         lines.append("study loop, small vs big history: not measured (a run failed)")
+    return lines + cpu_targets(result, settings)
+
+
+# Issue 18: server CPU per request at most this many times the bare endpoint's.
+CPU_TARGETS = {"study": 3.5, "quiz": 3.5, "dashboard": 6.0, "class": 40.0}
+CPU_HISTORY_TARGET = 1.15  # study loop CPU per request, big history against small
+
+
+def cpu_targets(result: dict, settings: Settings) -> list[str]:
+    """Where each journey's CPU per request stands against issue 18's targets."""
+    rows = result["big"]
+    bare = find(rows, "bare", settings.clients)
+    lines = ["CPU per request against issue 18's targets (× bare, this run):"]
+    for journey, limit in CPU_TARGETS.items():
+        row = find(rows, journey)
+        times = cpu_ratio(row, bare) if row and not row["failed"] else math.nan
+        verdict = "—" if math.isnan(times) else ("met" if times <= limit else "not met")
+        shown = "—" if math.isnan(times) else f"{times:.2f}×"
+        lines.append(f"  {LABELS[journey]}: {shown} (target ≤ {limit:g}×) {verdict}")
+    big, small = find(rows, "study"), find(result["small"], "study")
+    if big and small and not big["failed"] and not small["failed"]:
+        growth = ratio(small["server_cpu_ms"], big["server_cpu_ms"])
+        lines.append(
+            f"  study loop at {settings.reviews} against {settings.small_reviews} reviews:"
+            f" {growth:.2f}× (target ≤ {CPU_HISTORY_TARGET:g}×)"
+            f" {'met' if growth <= CPU_HISTORY_TARGET else 'not met'}"
+        )
     return lines
 
 
@@ -941,6 +1212,13 @@ def main(argv: list[str] | None = None) -> int:
     results, problems = [], []
     for backend in settings.backends:
         try:
+            if settings.mode != "journeys":
+                runner, reporter = MODES[settings.mode]
+                result = runner(backend, settings, password, secret)
+                for line in reporter(result, settings):
+                    say(line)
+                results.append(result)
+                continue
             result = run_backend(backend, settings, password, secret)
         except BenchError as error:
             problems.append(f"{backend}: {error}")
@@ -951,7 +1229,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in report(result, settings):
             say(line)
         results.append(result)
-    if results:
+    if results and settings.mode == "journeys":
         for line in verdicts(results, settings):
             say(line)
     if settings.json:
@@ -959,8 +1237,12 @@ def main(argv: list[str] | None = None) -> int:
         document["problems"] = problems
         Path(settings.json).write_text(json.dumps(jsonable(document), indent=2) + "\n")
         say(f"\nWrote {settings.json}")
-    broken = any(row["failed"] for r in results for run in ("big", "small") for row in r[run])
+    runs = {"journeys": ("big", "small"), "open": ("steps",), "scaleout": ("one", "two")}
+    broken = any(row["failed"] for r in results for run in runs[settings.mode] for row in r[run])
     return 1 if problems or broken else 0
+
+
+MODES = {"open": (run_open, open_report), "scaleout": (run_scaleout, scaleout_report)}
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ from quizapp.models import (
     User,
 )
 from quizapp.models.base import Base
+from quizapp.progress import activity
 from quizapp.quiz.grading import Given, Grade, Question, grade
 
 DOMAIN = "bench.example.com"
@@ -212,6 +213,8 @@ def seed(size: Size, password_hash: str, now: datetime, rng: random.Random) -> S
         answers += _quiz_history(
             [(learner_ids[i], attempts_each[i]) for i in batch], deck_id, pool, now, rng
         )
+        for index in batch:  # the dashboard's per-day summary, as the app keeps it
+            activity.rebuild(learner_ids[index])
         cards += len(states)
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("ANALYZE"))  # plans as the server would make them after autovacuum

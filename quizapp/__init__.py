@@ -22,14 +22,17 @@ from quizapp import (
     instructor,
     main,
     progress,
+    proposals,
     quiz,
     security,
+    sources,
     study,
     web,
 )
 from quizapp.bundled import MIGRATIONS_DIR
 from quizapp.config import configure
 from quizapp.extensions import csrf, db, limiter, migrate
+from quizapp.web import inbound
 
 
 class DatabaseInt(IntegerConverter):
@@ -68,12 +71,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     database.init_app(app)  # first, so its after_request (the commit) runs last
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    inbound.init_app(app)  # before the CSRF check reads the form
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     account.init_app(app)
     bank.init_app(app)
+    sources.init_app(app)
+    proposals.init_app(app)
     classes.init_app(app)
     assignments.init_app(app)
     main.init_app(app)

@@ -79,6 +79,55 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/bank/import"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("GET", "/bank/review"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
     ("POST", "/bank/flags/<int:flag_id>/resolve"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    # decks, sources and facts (issue 13): instructors only; made-up ones are 404
+    ("GET", "/bank/decks"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("GET", "/bank/decks/new"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("POST", "/bank/decks/new"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 400},
+    ("GET", "/bank/decks/<deck>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/decks/<deck>/topics"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/decks/<deck>/sources/new"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/decks/<deck>/sources/new"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/sources/<int:source_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/sources/<int:source_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/sources/<int:source_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/sources/<int:source_id>/facts/new"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/bank/sources/<int:source_id>/facts/new"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("GET", "/bank/facts"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
+    ("GET", "/bank/facts/<int:fact_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/facts/<int:fact_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/facts/<int:fact_id>/edit"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("GET", "/bank/facts/<int:fact_id>/retire"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/facts/<int:fact_id>/retire"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    # proposed facts (issue 13): instructors only; made-up sources and candidates are 404
+    ("GET", "/bank/proposals/<int:source_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/bank/proposals/<int:source_id>/start"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/bank/proposals/<int:source_id>/generate"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/bank/proposals/candidates/<int:candidate_id>/accept"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
+    ("POST", "/bank/proposals/candidates/<int:candidate_id>/reject"): {
+        ANON: SIGN_IN,
+        LEARNER: 403,
+        INSTRUCTOR: 404,
+    },
     # classes (issue 7): instructors manage their own; learners join and leave
     ("GET", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
     ("POST", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 400},
@@ -240,6 +289,9 @@ EXAMPLE_ARGS = {
     "instructor_id": "999999",
     "assignment_id": "999999",
     "code": "ABCDE-FGHJK",
+    "source_id": "999999",
+    "fact_id": "999999",
+    "candidate_id": "999999",
 }
 URL_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

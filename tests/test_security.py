@@ -217,3 +217,14 @@ def test_an_encoded_line_break_or_backslash_in_next_leads_home(
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "a=b" not in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_a_form_field_holding_a_nul_character_is_refused_with_a_message(
+    client: FlaskClient,
+) -> None:
+    """PostgreSQL cannot store NUL; refusing it up front keeps every form from a 500."""
+    response = post_form(
+        client, "/auth/login", {"email": "a@example.org\x00", "password": PASSWORD}
+    )
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)

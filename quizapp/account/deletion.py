@@ -26,6 +26,7 @@ from quizapp.auth.services import AccountError, verify_password
 from quizapp.extensions import db
 from quizapp.models import Attempt, Classroom, Role, User
 from quizapp.models.user import PLACEHOLDER_EMAIL
+from quizapp.progress import activity
 
 PLACEHOLDER_NAME = "Deleted accounts"
 NO_PASSWORD = "!"  # not a Werkzeug hash: check_password_hash is always False
@@ -75,6 +76,7 @@ def delete_account(user: User) -> None:
     db.session.execute(
         delete(Attempt).where(Attempt.learner_id == user.id, Attempt.finished_at.is_(None))
     )
+    activity.hand_over_answers(user.id, keeper.id)
     db.session.execute(
         update(Attempt)
         .where(Attempt.learner_id == user.id)

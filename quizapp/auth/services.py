@@ -19,6 +19,7 @@ from quizapp.auth import sessions
 from quizapp.extensions import db
 from quizapp.models import Role, SetupToken, User
 from quizapp.models.user import DEFAULT_TIME_ZONE
+from quizapp.progress import activity
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -141,8 +142,13 @@ def time_zone(user_id: int) -> ZoneInfo:
 
 
 def set_time_zone(user_id: int, name: str) -> None:
-    """Store the account's zone (an IANA name the form has checked)."""
-    db.session.execute(update(User).where(User.id == user_id).values(time_zone=name))
+    """Store the account's zone (an IANA name the form has checked); when it changes,
+    count the learner's days of activity afresh in it (the dashboard's days are the zone's)."""
+    changed = db.session.execute(
+        update(User).where(User.id == user_id, User.time_zone != name).values(time_zone=name)
+    )
+    if changed.rowcount:  # type: ignore[attr-defined]
+        activity.rebuild(user_id, ZoneInfo(name))
 
 
 def instructor_exists() -> bool:

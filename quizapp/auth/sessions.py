@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user, login_user, logout_user, user_loaded_from_cookie
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from quizapp import clock
 from quizapp.database import commit_early
@@ -66,14 +67,19 @@ def create(user: User, remember: bool, user_agent: str) -> tuple[LoginSession, s
     return row, secret
 
 
+@cache
+def _find_statement() -> Select[LoginSession]:
+    """Built once: every signed-in request runs it."""
+    return select(LoginSession).where(
+        LoginSession.secret_hash == bindparam("secret_hash"),
+        LoginSession.expires_at > bindparam("now"),
+    )
+
+
 def find(secret: str) -> LoginSession | None:
     """The unexpired session holding ``secret``; notes that it was seen just now."""
     now = clock.now()
-    row = db.session.scalar(
-        select(LoginSession).where(
-            LoginSession.secret_hash == _hash(secret), LoginSession.expires_at > now
-        )
-    )
+    row = db.session.scalar(_find_statement(), {"secret_hash": _hash(secret), "now": now})
     if row is not None and now - row.last_seen_at >= LAST_SEEN_EVERY:
         row.last_seen_at = now
         if not row.remember:  # an idle timeout: use keeps a plain session alive

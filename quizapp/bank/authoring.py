@@ -46,11 +46,11 @@ class ItemDraft:
 
     ``answer`` has the stored shape: text for single, fill-in and cards, a list
     for multiple, a bool for true/false, ``{value, tolerance, unit}`` for numeric.
+    There is no source to choose: storing the draft derives it from ``facts``.
     """
 
     type: ItemType
     topic: str
-    source: str
     facts: list[str]
     prompt: str
     explanation: str
@@ -77,7 +77,6 @@ class ItemDraft:
             "accept": self.accept,
             "explanation": self.explanation,
             "facts": sorted(set(self.facts)),
-            "source": self.source,
             "feedback": self.feedback,
             "format": self.text_format,
             "weights": self.weights,
@@ -86,7 +85,8 @@ class ItemDraft:
 
     @classmethod
     def from_content(cls, data: dict[str, Any]) -> ItemDraft:
-        """The draft that edits stored content (a cloze gets its deletions back in braces)."""
+        """The draft that edits stored content (a cloze gets its deletions back in
+        braces); a stored ``source`` is left behind, as storing derives it again."""
         prompt = data["prompt"]
         if data["type"] == ItemType.CLOZE.value:
             for deletion in str(data["answer"]).split(CLOZE_ANSWER_SEPARATOR):
@@ -94,7 +94,6 @@ class ItemDraft:
         return cls(
             type=ItemType(data["type"]),
             topic=data["topic"],
-            source=data["source"],
             facts=list(data["facts"]),
             prompt=prompt,
             explanation=data["explanation"],
@@ -120,8 +119,6 @@ def problems(draft: ItemDraft, rows: DeckRows, require_facts: bool = True) -> di
 
     if draft.topic not in rows.topics:
         add("topic", "Choose a topic of this deck.")
-    if draft.source not in rows.sources:
-        add("source", "Choose the source document the item comes from.")
     if require_facts and not draft.facts:
         add("facts", NEEDS_FACTS)
     for key in draft.facts:

@@ -8,7 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
 from quizapp.content import ItemType, Status
-from quizapp.models import Deck, Flag, Item, ItemVersion, Source, Topic
+from quizapp.models import Deck, Fact, Flag, Item, ItemVersion, Source, Topic
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
@@ -67,7 +67,8 @@ def items_query(filters: Filters) -> Select[Item]:
     if filters.topic:
         query = query.where(Item.topic.has(Topic.key == filters.topic))
     if filters.source:
-        query = query.where(Item.source.has(Source.key == filters.source))
+        # Any linked fact's source: an item citing two sources is found by either.
+        query = query.where(Item.facts.any(Fact.source.has(Source.key == filters.source)))
     if filters.type:
         query = query.where(Item.type == ItemType(filters.type))
     if filters.status:

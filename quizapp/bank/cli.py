@@ -5,16 +5,20 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NoReturn
 
 import click
 from sqlalchemy import select
 
 from quizapp import content
-from quizapp.bank import gate, services
+from quizapp.bank import decks, gate, services
 from quizapp.bank.transfer import EXPORT_FORMATS, Defaults, export_text, read_upload, store_import
 from quizapp.cli_groups import Group
+from quizapp.content.documents import DocumentError, extract_text
+from quizapp.content.folder import FolderError, read_deck_files, write_folder
 from quizapp.content.lint import lint_deck
+from quizapp.content.propose import ProposeError
+from quizapp.content.propose.folder import SourceInfo, proposal_folder
 from quizapp.extensions import db
 from quizapp.models import Deck
 
@@ -107,19 +111,65 @@ def load(path: Path | None) -> None:
     click.echo(f"Loaded {_summary(bank)}. {report}")
 
 
+FOLDER = "folder"
+
+
 @bank_cli.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(sorted([*EXPORT_FORMATS, FOLDER])),
+    default="json",
+    show_default=True,
 )
 @click.option(
     "--output",
-    type=click.File("w", encoding="utf-8"),
-    default="-",
-    help="File to write (default: stdout).",
+    type=click.Path(path_type=Path),
+    help="File to write (default: stdout); with --format folder, the folder (required).",
 )
-def export(fmt: str, output: TextIO) -> None:
-    """Write the whole stored bank (GIFT: the quiz questions, for Moodle)."""
-    output.write(export_text(fmt))
+@click.option(
+    "--deck",
+    "slug",
+    help="With --format folder: only this deck, written into the folder itself "
+    "(default: every deck, each in a subfolder named by its id).",
+)
+def export(fmt: str, output: Path | None, slug: str | None) -> None:
+    """Write the whole stored bank (GIFT: the quiz questions, for Moodle; folder:
+    deck folders like questions/, to keep in version control and load elsewhere)."""
+    if fmt == FOLDER:
+        _export_folders(output, slug)
+    elif slug is not None:
+        raise click.UsageError("--deck is only for --format folder.")
+    elif output is None or str(output) == "-":
+        click.echo(export_text(fmt), nl=False)
+    else:
+        output.write_text(export_text(fmt), encoding="utf-8")
+
+
+def _export_folders(output: Path | None, slug: str | None) -> None:
+    """Each deck checked as ``bank check`` would, then written; nothing is written
+    if a deck would not load."""
+    if output is None:
+        raise click.UsageError("--format folder needs --output DIR.")
+    query = select(Deck).order_by(Deck.slug)
+    stored = db.session.scalars(query.where(Deck.slug == slug) if slug else query).all()
+    if not stored:
+        raise click.ClickException(f"No deck '{slug}'." if slug else "The bank is empty.")
+    written = {}
+    for deck in stored:
+        files = decks.deck_files_of(deck)
+        try:
+            read_deck_files(files, deck.slug)
+        except content.BankError as error:
+            _refuse(list(error.problems), f"problem(s) in deck '{deck.slug}'; nothing was written.")
+        written[output if slug else output / deck.slug] = files
+    try:
+        for folder, files in written.items():
+            write_folder(files, folder)
+    except FolderError as error:
+        raise click.ClickException(str(error)) from None
+    for folder in written:
+        click.echo(f"Wrote {folder}")
 
 
 @bank_cli.command("import")
@@ -129,17 +179,12 @@ def export(fmt: str, output: TextIO) -> None:
     "--topic", help="Topic key for new items whose file names none (default: the deck's first)."
 )
 @click.option(
-    "--source", help="Source id for new items whose file names none (default: the deck's first)."
-)
-@click.option(
     "--import-the-rest",
     is_flag=True,
     help="Skip the questions this product cannot hold (an essay, a matching question, "
     "an option given twice, no right answer...; each is listed) and import the others.",
 )
-def import_command(
-    file: Path, deck: str | None, topic: str | None, source: str | None, import_the_rest: bool
-) -> None:
+def import_command(file: Path, deck: str | None, topic: str | None, import_the_rest: bool) -> None:
     """Import a GIFT, Moodle XML or YAML/JSON file; a file with any error imports nothing.
 
     Questions whose name (GIFT) or ID number (XML) is the id of an item of the
@@ -161,7 +206,7 @@ def import_command(
             "save the file as UTF-8 and import it again."
         ) from None
     try:
-        upload = read_upload(text, file.name, target, Defaults.of(target, topic, source))
+        upload = read_upload(text, file.name, target, Defaults.of(target, topic))
         if upload.skipped and not import_the_rest:
             _refuse(
                 list(upload.skipped),
@@ -176,6 +221,61 @@ def import_command(
     for withdrawn in report.withdrawn:
         click.echo(f"moved back to drafts: {withdrawn}", err=True)
     click.echo(str(report))
+
+
+@bank_cli.command("propose")
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deck", "slug", required=True, help="Slug of the new deck (kebab-case).")
+@click.option("--title", help="The document's title (default: the one it gives, or its name).")
+@click.option("--publisher", help="Who published the document, as it says.")
+@click.option("--author", help="Who wrote the document, as it says.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the deck into (default: ./SLUG); a new or empty folder.",
+)
+def propose_command(
+    document: Path,
+    slug: str,
+    title: str | None,
+    publisher: str | None,
+    author: str | None,
+    output: Path | None,
+) -> None:
+    """Propose candidate facts from a document (.txt, .md, .html, .pdf) as a deck folder.
+
+    Every fact quotes the document word for word and its items load as drafts:
+    review the facts, then `quizapp bank check` and `quizapp bank load` the folder.
+    """
+    try:
+        extracted = extract_text(document.read_bytes(), document.name)
+    except DocumentError as error:
+        raise click.ClickException(error.message) from None
+    source = SourceInfo(title or extracted.title or document.stem, document.name, author, publisher)
+    try:
+        folder = proposal_folder(extracted.text, deck=slug, source=source)
+    except ProposeError as error:
+        raise click.ClickException(str(error)) from None
+    except content.BankError as error:
+        _refuse(list(error.problems), "problem(s); nothing was written.")
+    for held in folder.held:
+        click.echo(f"held back {held.candidate.record['id']}: {held.reason}", err=True)
+    if not folder.proposal.candidates:
+        raise click.ClickException(f"No candidate facts found in {document.name}.")
+    if not folder.written:
+        raise click.ClickException("No candidate fact passes the bank's checks (see above).")
+    try:
+        write_folder(folder.files, output or Path(slug))
+    except FolderError as error:
+        raise click.ClickException(str(error)) from None
+    kinds = Counter(candidate.kind for candidate in folder.written)
+    for problem in folder.unresolved:
+        click.echo(f"to fix before loading: {problem}", err=True)
+    counts = ", ".join(f"{kinds[kind]} {kind}" for kind in sorted(kinds))
+    click.echo(
+        f"Proposed {len(folder.written)} facts ({counts}) in {output or Path(slug)}; "
+        f"{len(folder.held)} held back. Their items load as drafts."
+    )
 
 
 def _refuse(problems: list[content.Problem], summary: str) -> NoReturn:

@@ -6,6 +6,7 @@ data into an :class:`ItemDraft` and puts each problem at its field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -28,6 +29,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from quizapp.bank.authoring import MAX_EXPLANATION, MAX_OPTIONS, ItemDraft, problems
+from quizapp.bank.citations import quotes
 from quizapp.bank.services import DeckRows
 from quizapp.content import ItemType, Status, TextFormat
 from quizapp.web.fields import SelectChoice, TextArea
@@ -69,12 +71,21 @@ class OptionForm(Form):
     why = TextArea("Feedback", validators=[Length(max=MAX_EXPLANATION)])
 
 
+@dataclass(frozen=True)
+class FactChoice:
+    """A fact as the editor offers it: ticked to link it to the item."""
+
+    key: str
+    statement: str
+    citation: str  # its source, which the item's citation then lists
+
+
 class ItemForm(FlaskForm):
     topic = SelectField("Topic")
-    source = SelectField("Source document")
     facts = SelectMultipleField(
         "Linked facts",
-        description="The facts this item tests: learners see their statements and citation.",
+        description="The facts this item tests: learners see their quotes, each with its own "
+        "source. The item's source follows from them.",
     )
     prompt = TextArea("Question")
     options = FieldList(FormField(OptionForm), min_entries=6, max_entries=MAX_OPTIONS)
@@ -125,14 +136,16 @@ class ItemForm(FlaskForm):
     }
     ANSWER_LABELS = {ItemType.QA: "Back of the card", ItemType.FILLIN: "Correct answer"}
 
-    def __init__(self, item_type: ItemType, rows: DeckRows, **kwargs: Any) -> None:
+    def __init__(
+        self, item_type: ItemType, rows: DeckRows, require_facts: bool = True, **kwargs: Any
+    ) -> None:
+        """``require_facts`` is False for a draft being edited: an imported item may
+        stay without facts until they are linked (publishing still needs them)."""
         super().__init__(**kwargs)
         self.item_type = item_type
         self.rows = rows
+        self.require_facts = require_facts
         self.topic.choices = [SelectChoice(key, topic.title) for key, topic in rows.topics.items()]
-        self.source.choices = [
-            SelectChoice(key, source.title) for key, source in rows.sources.items()
-        ]
         self.facts.choices = [
             SelectChoice(key, f"{key}: {fact.statement[:90]}")
             for key, fact in sorted(rows.facts.items())
@@ -149,6 +162,27 @@ class ItemForm(FlaskForm):
             ]
         if item_type is ItemType.TRUEFALSE:
             self.truth.validators = [InputRequired("Say whether the statement is true or false.")]
+
+    def fact_groups(self) -> list[tuple[str, list[FactChoice]]]:
+        """The deck's facts by topic (in deck order), each topic's by key: what the
+        editor lists as ticks. Retired facts are offered only where already linked."""
+        linked = set(self.facts.data or ())
+        by_topic: dict[int, list[FactChoice]] = {}
+        for key, fact in sorted(self.rows.facts.items()):
+            if fact.retired_at is None or key in linked:
+                choice = FactChoice(key, fact.statement, fact.source.citation)
+                by_topic.setdefault(fact.topic_id, []).append(choice)
+        return [
+            (topic.title, by_topic[topic.id])
+            for topic in sorted(self.rows.topics.values(), key=lambda t: t.position)
+            if topic.id in by_topic
+        ]
+
+    def quotes(self) -> list[tuple[str, str]]:
+        """(quote, its source's citation) of every linked fact: what the preview shows."""
+        return quotes(
+            self.rows.facts[key] for key in sorted(self.facts.data or ()) if key in self.rows.facts
+        )
 
     def validate_weights(self, field: TextAreaField) -> None:
         lines = _lines(field.data)
@@ -192,7 +226,6 @@ class ItemForm(FlaskForm):
         return ItemDraft(
             type=kind,
             topic=self.topic.data or "",
-            source=self.source.data or "",
             facts=list(self.facts.data or []),
             prompt=(self.prompt.data or "").strip(),
             explanation=self._explanation(),
@@ -217,7 +250,7 @@ class ItemForm(FlaskForm):
 
     def fill(self, draft: ItemDraft) -> None:
         """Show a stored item in the form (the reverse of :meth:`draft`)."""
-        self.topic.data, self.source.data, self.facts.data = draft.topic, draft.source, draft.facts
+        self.topic.data, self.facts.data = draft.topic, draft.facts
         self.prompt.data, self.explanation.data = draft.prompt, draft.explanation
         answer = draft.answer
         if draft.options is not None:
@@ -245,7 +278,7 @@ class ItemForm(FlaskForm):
         self.option_errors: list[str] = []
         if not super().validate(extra_validators):
             return False
-        found = problems(self.draft(), self.rows)
+        found = problems(self.draft(), self.rows, require_facts=self.require_facts)
         for name, messages in found.items():
             if name == "feedback" and self.item_type not in (ItemType.SINGLE, ItemType.MULTIPLE):
                 self.answer_feedback.errors = [*self.answer_feedback.errors, *messages]
@@ -259,7 +292,6 @@ class ItemForm(FlaskForm):
 class ImportForm(FlaskForm):
     deck = SelectField("Into deck")
     topic = SelectField("Topic for new items whose file names none")
-    source = SelectField("Source for new items whose file names none")
     file = FileField(
         "Bank file",
         validators=[FileRequired("Choose a file to import.")],

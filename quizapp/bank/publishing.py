@@ -16,9 +16,16 @@ from sqlalchemy.orm import selectinload
 
 from quizapp import content
 from quizapp.bank import gate
+from quizapp.bank.services import NEEDS_FACTS
 from quizapp.content.lint import Finding, LintContext, Severity
 from quizapp.extensions import db
 from quizapp.models import Item, User
+
+# Why an item without facts is not published, and how to fix it.
+UNLINKED = (
+    f"{NEEDS_FACTS} Open the item, choose Edit, tick its facts under “Linked facts” "
+    "(type in “Find a fact” to search), save, then publish"
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,8 @@ def errors(item: Item, context: LintContext | None = None) -> list[Finding]:
 
 
 def set_status(item_ids: list[int], status: content.Status, editor: User) -> StatusChange:
-    """Give items a status; publishing skips (and names) the items that fail the rules above."""
+    """Give items a status; publishing skips (and names) the items that fail the rules
+    above, and clears the review note of those it publishes (they were reviewed)."""
     query = select(Item).where(Item.id.in_(item_ids)).order_by(Item.uid)
     loads = (
         selectinload(relation) for relation in (Item.facts, Item.deck, Item.topic, Item.source)
@@ -52,6 +60,8 @@ def set_status(item_ids: list[int], status: content.Status, editor: User) -> Sta
     for item in changed:
         item.status = status
         item.updated_by = editor
+        if status is content.Status.PUBLISHED:
+            item.review_note = None
     return StatusChange(len(changed), unlinked, failing)
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from quizapp.bank import authoring, bp, gate, publishing, services, versions
+from quizapp.bank import authoring, bp, citations, gate, publishing, services, versions
 from quizapp.bank.authoring import ItemDraft
 from quizapp.bank.browse import PAGE_SIZE, Filters, items_query, open_flags, page_number
 from quizapp.bank.forms import ImportForm, ItemForm, ResolveFlagForm, StatusForm
@@ -80,7 +80,13 @@ def _edit_page(
     (409) the instructor's unsaved text kept in the form when someone saved first."""
     preview = form.draft().content() if form.preview.data and form.validate() else None
     page = render_template(
-        "bank/edit.html", form=form, deck=deck, item=item, preview=preview, conflict=conflict
+        "bank/edit.html",
+        form=form,
+        deck=deck,
+        item=item,
+        preview=preview,
+        quotes=form.quotes(),
+        conflict=conflict,
     )
     return page, 409 if conflict else 200
 
@@ -122,6 +128,8 @@ def show(item_id: int) -> str:
         versions=versions,
         flags=flags,
         findings=gate.item_findings(item),
+        quotes=citations.quotes(item.facts),
+        cited=citations.cited_sources(item.facts),
         status_form=StatusForm(),
         resolve_form=ResolveFlagForm(),
     )
@@ -130,7 +138,8 @@ def show(item_id: int) -> str:
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 def edit(item_id: int) -> ResponseReturnValue:
     item = _item_or_404(item_id)
-    form = ItemForm(item.type, DeckRows.of(item.deck_id))
+    drafted = item.status is Status.DRAFT
+    form = ItemForm(item.type, DeckRows.of(item.deck_id), require_facts=not drafted)
     if request.method == "GET":
         current = db.session.execute(
             select(ItemVersion.content).where(
@@ -217,7 +226,7 @@ def _status_message(change: publishing.StatusChange, status: Status) -> tuple[st
     """One message for a status change, whatever mix of items it was refused for."""
     refusals = []
     if change.unlinked:
-        refusals.append(f"{', '.join(change.unlinked)} — {services.NEEDS_FACTS}")
+        refusals.append(f"{', '.join(change.unlinked)} — {publishing.UNLINKED}")
     if change.failing:
         refusals.append(
             f"{', '.join(change.failing)} — fix the item-writing errors "
@@ -268,12 +277,8 @@ def import_file() -> ResponseReturnValue:
     topics = db.session.scalars(
         select(Topic).where(Topic.deck_id == deck.id).order_by(Topic.position, Topic.id)
     ).all()
-    sources = db.session.scalars(
-        select(Source).where(Source.deck_id == deck.id).order_by(Source.id)
-    ).all()
     form.deck.choices = [SelectChoice(d.slug, d.title) for d in decks]
     form.topic.choices = [SelectChoice(t.key, t.title) for t in topics]
-    form.source.choices = [SelectChoice(s.key, s.title) for s in sources]
     problems: list[str] = []
     skipped: list[str] = []
     if form.validate_on_submit():
@@ -281,9 +286,7 @@ def import_file() -> ResponseReturnValue:
         filename = upload.filename or "upload"
         try:
             text = upload.read().decode("utf-8-sig")
-            checked = read_upload(
-                text, filename, deck, Defaults.of(deck, form.topic.data, form.source.data)
-            )
+            checked = read_upload(text, filename, deck, Defaults.of(deck, form.topic.data))
             if checked.skipped and not form.import_rest.data:
                 skipped = [str(problem) for problem in checked.skipped]
             else:
@@ -300,18 +303,25 @@ def import_file() -> ResponseReturnValue:
 
 @bp.route("/review")
 def review() -> str:
-    """The review queue: open flags from learners, then drafts waiting to be published."""
+    """The review queue: open flags from learners, then drafts waiting to be published:
+    first those with a review note (a fact they come from changed), each draft with
+    the quality gate's findings, so an instructor sees what to fix before publishing."""
     flags = db.session.scalars(open_flags()).all()
     drafts = db.session.scalars(
-        items_query(Filters(status=Status.DRAFT.value)).limit(REVIEW_DRAFTS)
+        items_query(Filters(status=Status.DRAFT.value))
+        .options(selectinload(Item.facts))
+        .order_by(None)
+        .order_by(Item.review_note.is_(None), Item.updated_at.desc(), Item.id.desc())
+        .limit(REVIEW_DRAFTS)
     ).all()
+    contexts = {slug: gate.context_for(slug) for slug in {item.deck.slug for item in drafts}}
     draft_count = db.session.scalar(
         select(func.count()).select_from(Item).where(Item.status == Status.DRAFT)
     )
     return render_template(
         "bank/review.html",
         flags=flags,
-        drafts=drafts,
+        drafts=[(item, gate.item_findings(item, contexts[item.deck.slug])) for item in drafts],
         draft_count=draft_count,
         resolve_form=ResolveFlagForm(),
         status_form=StatusForm(),

@@ -19,8 +19,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from quizapp import clock, content
+from quizapp.bank.filerecords import deck_extras, fact_record
 from quizapp.extensions import db
-from quizapp.models import Deck, Fact, Flag, Item, ItemVersion, Source, Topic, User
+from quizapp.models import (
+    Deck,
+    Fact,
+    Flag,
+    Item,
+    ItemVersion,
+    Source,
+    SourceVersion,
+    Topic,
+    User,
+)
 from quizapp.models.content import BANK_ORIGIN
 
 
@@ -30,12 +41,16 @@ class LoadReport:
 
     decks: list[str] = field(default_factory=list)
     items: Counter[str] = field(default_factory=Counter)
+    # Only what is worth telling: facts kept as edited in the app, or retired.
+    facts: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
         shown = ["added", "updated", "unchanged", "retired"]
         shown += [key for key in self.items if key not in shown]
         counts = ", ".join(f"{self.items[key]} {key}" for key in shown)
-        return f"Decks: {', '.join(self.decks) or 'none'}. Items: {counts}."
+        facts = ", ".join(f"{count} {key}" for key, count in self.facts.items())
+        told = f" Facts: {facts}." if facts else ""
+        return f"Decks: {', '.join(self.decks) or 'none'}. Items: {counts}.{told}"
 
 
 def bank_path() -> Path:
@@ -67,9 +82,12 @@ def _upsert(model: type, rows: dict[str, Any], row_key: str, /, **values: Any) -
     return row
 
 
-def _store_deck(deck: content.Deck) -> Deck:
+def _store_deck(deck: content.Deck, report: LoadReport) -> tuple[Deck, set[str]]:
+    """Store a deck's topics, sources and facts; returns the row and the keys of
+    the facts kept as edited in the app (their items are the app's too)."""
     row = db.session.scalar(select(Deck).where(Deck.slug == deck.id)) or Deck(slug=deck.id)
     row.title, row.description = deck.title, deck.description
+    row.extras = deck_extras(deck)
     db.session.add(row)
     db.session.flush()
     topics = {t.key: t for t in db.session.scalars(select(Topic).where(Topic.deck_id == row.id))}
@@ -87,35 +105,95 @@ def _store_deck(deck: content.Deck) -> Deck:
         )
     sources = {s.key: s for s in db.session.scalars(select(Source).where(Source.deck_id == row.id))}
     for source in deck.sources.values():
-        _upsert(
-            Source,
-            sources,
-            source.id,
-            deck_id=row.id,
-            key=source.id,
-            title=source.title,
-            author=source.author,
-            publisher=source.publisher,
-            seed=source.seed,
-            note=source.note,
-        )
+        _store_source(source, deck.documents.get(source.id), row, sources)
     db.session.flush()
     facts = {f.key: f for f in db.session.scalars(select(Fact).where(Fact.deck_id == row.id))}
+    kept = set()
     for fact in deck.facts.values():
-        _upsert(
-            Fact,
-            facts,
-            fact.id,
-            deck_id=row.id,
-            key=fact.id,
-            topic=topics[fact.topic],
-            source=sources[fact.source],
-            statement=fact.statement,
-            quote=fact.quote,
-            critical=fact.critical,
-        )
+        stored = facts.get(fact.id)
+        if stored is not None and stored.origin != BANK_ORIGIN:
+            kept.add(fact.id)
+            continue
+        values = {
+            "topic": topics[fact.topic],
+            "source": sources[fact.source],
+            "statement": fact.statement,
+            "quote": fact.quote,
+            "critical": fact.critical,
+            "record": fact_record(fact, deck.critical_topics),
+            "retired_at": None,
+        }
+        if stored is None:
+            facts[fact.id] = Fact(deck_id=row.id, key=fact.id, origin=BANK_ORIGIN, **values)
+            db.session.add(facts[fact.id])
+        elif _differs(stored, values):
+            _set(stored, values)
+            stored.version += 1
+    for key, stored in facts.items():
+        if key not in deck.facts and stored.origin == BANK_ORIGIN and stored.retired_at is None:
+            stored.retired_at = clock.now()
+            report.facts["retired"] += 1
+    if kept:
+        report.facts["kept as edited in the app"] += len(kept)
     db.session.flush()
-    return row
+    return row, kept
+
+
+def _differs(row: Any, values: dict[str, Any]) -> bool:
+    return any(getattr(row, name) != value for name, value in values.items())
+
+
+def _set(row: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def _store_source(
+    source: content.Source, text: str | None, deck: Deck, sources: dict[str, Source]
+) -> None:
+    """Add or update a bank source (a new version when it changed); one edited in the app stays."""
+    stored = sources.get(source.id)
+    if stored is not None and stored.origin != BANK_ORIGIN:
+        return
+    values = {
+        "title": source.title,
+        "author": source.author,
+        "publisher": source.publisher,
+        "seed": source.seed or "",
+        "note": source.note,
+        "address": source.address,
+        "published": source.date,
+        "text": text,
+    }
+    if stored is None:
+        stored = sources[source.id] = Source(deck_id=deck.id, key=source.id, version=1, **values)
+        db.session.add(stored)
+    elif _differs(stored, values):
+        _set(stored, values)
+        stored.version += 1
+    else:
+        return
+    add_source_version(stored, None)
+
+
+def add_source_version(source: Source, editor: User | None) -> SourceVersion:
+    """Keep the source as it now is under its current version number."""
+    version = SourceVersion(
+        source=source,
+        version=source.version,
+        content={
+            "title": source.title,
+            "author": source.author,
+            "publisher": source.publisher,
+            "address": source.address,
+            "published": source.published.isoformat() if source.published else None,
+            "text": source.text,
+            "note": source.note,
+        },
+        created_by=editor,
+    )
+    db.session.add(version)
+    return version
 
 
 CONTENT_FIELDS = (
@@ -193,14 +271,18 @@ def write_version(
     """Give ``row`` the content ``data`` as its next version; False when nothing changed.
 
     The one path by which item content changes, for bank loads, web edits and
-    restores alike, so every change is versioned the same way.
+    restores alike, so every change is versioned the same way. The item's
+    source is never chosen: it follows from the linked facts (see :func:`cited`),
+    so an old version's ``source`` cannot disagree with its quotes when restored.
     """
+    data = cited(data, rows)
     digest = content_hash(data)
     if row.id is not None and row.content_hash == digest:
         return False
     if row.id is not None:
         row.version += 1
-    row.topic, row.source = rows.topics[data["topic"]], rows.sources[data["source"]]
+    row.topic = rows.topics[data["topic"]]
+    row.source = rows.sources[data["source"]] if data["source"] else None
     row.type, row.prompt, row.options = (
         content.ItemType(data["type"]),
         data["prompt"],
@@ -217,10 +299,23 @@ def write_version(
     return True
 
 
+def cited(data: dict[str, Any], rows: DeckRows) -> dict[str, Any]:
+    """Item content whose ``source`` is its first linked fact's (by key), as
+    learners see it cited; None for content without facts (an imported draft)."""
+    if not data["facts"]:
+        return data | {"source": None}
+    return data | {"source": rows.facts[min(data["facts"])].source.key}
+
+
 def _store_item(
-    item: content.Item, row: Item | None, deck: Deck, rows: DeckRows, report: LoadReport
+    item: content.Item,
+    row: Item | None,
+    deck: Deck,
+    rows: DeckRows,
+    report: LoadReport,
+    kept_facts: set[str],
 ) -> None:
-    if row is not None and row.origin != BANK_ORIGIN:
+    if (row is not None and row.origin != BANK_ORIGIN) or kept_facts.intersection(item.facts):
         report.items["kept as edited in the app"] += 1
         return
     if row is None:
@@ -236,13 +331,14 @@ def store(bank: content.Bank) -> LoadReport:
     """Add or update every deck, fact and item of a checked bank, by id.
 
     An unchanged item is not touched; a changed one gets a new version (its
-    status, chosen by an instructor, stays); an item an instructor has edited
-    in the app is left as they made it; a bank item that left the files is
-    retired, never deleted, so learners' history on it remains.
+    status, chosen by an instructor, stays); an item (or fact, or source) an
+    instructor has edited in the app is left as they made it, and so are the
+    items of such a fact; a bank item or fact that left the files is retired,
+    never deleted, so learners' history on it remains.
     """
     report = LoadReport()
     for deck in bank.decks:
-        deck_row = _store_deck(deck)
+        deck_row, kept_facts = _store_deck(deck, report)
         rows = DeckRows.of(deck_row.id)
         report.decks.append(deck.id)
         existing = {
@@ -251,7 +347,7 @@ def store(bank: content.Bank) -> LoadReport:
         }
         with db.session.no_autoflush:  # one flush for the deck, not one per item
             for item in (i for i in bank.items if i.deck == deck.id):
-                _store_item(item, existing.get(item.id), deck_row, rows, report)
+                _store_item(item, existing.get(item.id), deck_row, rows, report, kept_facts)
         in_bank = {item.id for item in bank.items}
         for uid, row in existing.items():
             if (
@@ -286,7 +382,7 @@ def content_item(row: Item) -> content.Item:
         text_format=content.TextFormat(row.text_format),
         weights=dict(row.option_weights or {}),
         facts=tuple(fact.key for fact in row.facts),
-        source=row.source.key,
+        source=row.source.key if row.source else "",
         status=row.status,
         origin=content.Location("database", row.id),
     )

@@ -8,9 +8,12 @@ deck. Any other name ("Q1") is a label: it never overwrites an item, and
 repeats are fine. A new question whose content equals an item of the deck
 counts as that item, unchanged, rather than as a duplicate.
 
-Nothing changes that the file does not say: a topic, source, facts or
-numeric unit the file leaves out (Moodle drops our ``// facts:`` comments)
-keeps its stored value, so a file of unchanged questions writes nothing.
+Nothing changes that the file does not say: a topic, facts or numeric unit
+the file leaves out (Moodle drops our ``// facts:`` comments) keeps its
+stored value, so a file of unchanged questions writes nothing. A source in
+the file is ignored: an item's source follows from its facts, and a new
+question without facts is stored as a draft without a source until an
+instructor links its facts in the editor.
 
 A file is checked whole before anything is stored, YAML/JSON first against
 :mod:`quizapp.bank.import_schema`: any problem refuses it with every reason
@@ -47,7 +50,6 @@ from quizapp.bank.import_schema import (
     too_many,
 )
 from quizapp.bank.services import (
-    NEEDS_FACTS,
     DeckRows,
     content_hash,
     content_item,
@@ -91,20 +93,17 @@ def export_text(fmt: str) -> str:
 
 @dataclass(frozen=True)
 class Defaults:
-    """Where new items land when the file does not say: a Moodle file names no source."""
+    """Where new items land when the file does not say: a Moodle file names no topic of ours."""
 
     topic: str
-    source: str
 
     @classmethod
-    def of(cls, deck: Deck, topic: str | None = None, source: str | None = None) -> Defaults:
-        """The given keys, else the deck's first topic (by position) and first source."""
-        rows = DeckRows.of(deck.id)
+    def of(cls, deck: Deck, topic: str | None = None) -> Defaults:
+        """The given topic key, else the deck's first topic (by position)."""
         first_topic = db.session.scalar(
             select(Topic.key).where(Topic.deck_id == deck.id).order_by(Topic.position, Topic.id)
         )
-        first_source = min(rows.sources.values(), key=lambda s: s.id).key if rows.sources else ""
-        return cls(topic or first_topic or "", source or first_source)
+        return cls(topic or first_topic or "")
 
 
 class Budget:
@@ -129,7 +128,7 @@ class Budget:
 @dataclass(frozen=True)
 class _Entry:
     """One question or item as the file gives it. ``said`` names which of topic,
-    source, facts and (numeric) unit the file really gives; the draft holds
+    facts and (numeric) unit the file really gives; the draft holds
     blanks for the others until it is merged with the stored item or the defaults."""
 
     line: int
@@ -227,9 +226,6 @@ def read_upload(text: str, filename: str, deck: Deck, defaults: Defaults) -> Upl
 def _from_foreign(question: ForeignQuestion, deck: Deck, rows: DeckRows, notes: Report) -> _Entry:
     """A GIFT or Moodle XML question; metadata the deck does not know is noted and left out."""
     topic = _topic_of(question.category, deck, rows)
-    source = question.source if question.source in rows.sources else None
-    if question.source and not source:
-        notes.add(question.line, f"source '{question.source}' is not one of this deck's: left out")
     facts = [key for key in question.facts if key in rows.facts]
     if unknown := [key for key in question.facts if key not in rows.facts]:
         notes.add(question.line, f"fact(s) {', '.join(unknown)} not in this deck: left out")
@@ -238,11 +234,10 @@ def _from_foreign(question: ForeignQuestion, deck: Deck, rows: DeckRows, notes: 
         answer = {"value": answer.value, "tolerance": answer.tolerance, "unit": answer.unit}
     elif isinstance(answer, tuple):
         answer = list(answer)
-    said = {"topic": topic, "source": source, "facts": facts, "unit": question.unit is not None}
+    said = {"topic": topic, "facts": facts, "unit": question.unit is not None}
     draft = ItemDraft(
         type=question.type,
         topic=topic or "",
-        source=source or "",
         facts=facts,
         prompt=question.prompt,
         explanation=question.explanation,
@@ -311,7 +306,6 @@ def _from_entry(entry: dict[str, Any], line: int) -> _Entry:
     stored = {
         "type": entry["type"],
         "topic": entry.get("topic") or "",
-        "source": entry.get("source") or "",
         "facts": list(entry.get("facts") or []),
         "prompt": entry["prompt"],
         "explanation": entry.get("explanation") or "",
@@ -322,7 +316,8 @@ def _from_entry(entry: dict[str, Any], line: int) -> _Entry:
         "format": entry.get("format"),
         "weights": dict(entry.get("weights") or {}),
     }
-    said = {key for key in ("topic", "source") if entry.get(key)} | {"unit"}
+    said = {"topic"} if entry.get("topic") else set()
+    said.add("unit")
     if entry.get("facts") is not None:
         said.add("facts")
     ids = (str(entry["id"]),) if entry.get("id") else ()
@@ -387,13 +382,12 @@ def _merged(entry: _Entry, stored: dict[str, Any] | None, defaults: Defaults) ->
     base = ItemDraft.from_content(stored) if stored else None
     draft = entry.draft
     topic = draft.topic if "topic" in entry.said else base.topic if base else defaults.topic
-    source = draft.source if "source" in entry.said else base.source if base else defaults.source
     facts = draft.facts if "facts" in entry.said else base.facts if base else []
     answer = draft.answer
     if isinstance(answer, dict) and "unit" not in entry.said:
         unit = base.answer.get("unit", "") if base and isinstance(base.answer, dict) else ""
         answer = answer | {"unit": unit}
-    return replace(draft, topic=topic, source=source, facts=facts, answer=answer)
+    return replace(draft, topic=topic, facts=facts, answer=answer)
 
 
 def _fingerprint(data: dict[str, Any], keep_unit: bool) -> str:
@@ -452,5 +446,5 @@ def _unpublishable(item: Item, context: LintContext) -> str:
     if item.status is not content.Status.PUBLISHED:
         return ""
     if not item.facts:
-        return NEEDS_FACTS
+        return publishing.UNLINKED
     return "; ".join(f"{f.code}: {f.reason}" for f in publishing.errors(item, context))

@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
         pct=cells.pct,
         when=cells.when,
         mastery_cell=cells.mastery_cell,
-        mastery_cells=cells.mastery_cells,
+        roster_rows=cells.roster_rows,
+        grid_rows=cells.grid_rows,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,15 +40,20 @@ class MasteryGrid:
             return None
         return "high" if cell.mastery >= MASTERED else "mid" if cell.mastery >= 0.5 else "low"
 
+    @cached_property
+    def _mastered(self) -> Counter[int]:
+        """Per learner, the topics mastered: counted once for the whole grid, as the
+        page asks for every learner's count."""
+        shown = set(self.topic_ids)
+        return Counter(
+            learner_id
+            for (learner_id, topic_id), cell in self.cells.items()
+            if topic_id in shown and cell.mastery is not None and cell.mastery >= MASTERED
+        )
+
     def mastered(self, learner_id: int) -> int:
         """How many topics the learner has mastered (mastery of at least ``MASTERED``)."""
-        return sum(
-            1
-            for topic_id in self.topic_ids
-            if (cell := self.cell(learner_id, topic_id)) is not None
-            and cell.mastery is not None
-            and cell.mastery >= MASTERED
-        )
+        return self._mastered[learner_id]
 
     def sort_key(self, key: str) -> Callable[[int], float | None] | None:
         """The value a grid column sorts by (``topic-<id>`` or ``mastered``), per learner."""

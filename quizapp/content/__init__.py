@@ -43,6 +43,7 @@ __all__ = [
     "Source",
     "Status",
     "TextFormat",
+    "bank_of",
     "deck_items",
     "generate",
     "load_bank",
@@ -74,7 +75,11 @@ def read_bank(path: Path | str) -> Bank:
         BankError: with every problem found, as ``file:line: reason``; nothing
             is returned half-loaded.
     """
-    decks = load_bank(Path(path))
+    return bank_of(load_bank(Path(path)))
+
+
+def bank_of(decks: tuple[Deck, ...]) -> Bank:
+    """Loaded decks with their items generated and validated, or every problem raised."""
     items = {deck.id: deck_items(deck) for deck in decks}
     problems = [problem for deck in decks for problem in validate(deck, items[deck.id])]
     if problems:

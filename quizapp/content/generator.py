@@ -31,7 +31,6 @@ from .model import (
     Kind,
     ListBlock,
     NumericAnswer,
-    Status,
     explain,
 )
 from .text import cloze_deletions, cloze_leaks, cloze_prompt, without_echoes
@@ -112,7 +111,7 @@ class _Context:
             explanation=without_echoes(explanation or self.explanation(fact), prompt),
             facts=(fact.id, *fact.see_also),
             source=fact.source,
-            status=Status.PUBLISHED,
+            status=self.deck.new_items,
             origin=fact.origin,
             relation=relation,
             feedback=feedback or {},

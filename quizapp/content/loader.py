@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
+from .files import DeckFiles, FolderFiles
 from .handwritten import read_items
-from .model import Decision, Deck, Distractor, Fact, Item, Relation, Source
+from .model import Decision, Deck, Distractor, Fact, Item, Relation, Source, Status
 from .problems import BankError, Location, Problem, Report, duplicate_ids
+from .quotes import unquoted
 from .records import (
     DECISIONS_FILE,
     DECK_FILE,
@@ -29,9 +31,10 @@ from .records import (
 from .references import Names, reference_problems
 from .schema import Spec, check_record
 from .text import normalise
-from .yamlfile import LineDict, LineList, read_yaml
+from .yamlfile import LineDict, LineList, parse_yaml
 
 DECK_YAML = "deck.yaml"
+DOCUMENTS = "documents"
 _Record = TypeVar("_Record")
 _Identified = TypeVar("_Identified", Source, Fact)
 Synonyms = tuple[tuple[str, ...], ...]
@@ -47,7 +50,7 @@ def load_bank(root: Path) -> tuple[Deck, ...]:
     if not folders:
         message = f"no deck found: neither it nor a subfolder has a {DECK_YAML}"
         problems.append(Problem(str(root), None, message))
-    decks = [_DeckReader(folder, root, problems).read() for folder in folders]
+    decks = [_DeckReader(FolderFiles(folder, root), problems).read() for folder in folders]
     problems += duplicate_ids("deck", ((deck.id, deck.origin) for deck in decks))
     if problems:
         raise BankError(problems)
@@ -57,8 +60,13 @@ def load_bank(root: Path) -> tuple[Deck, ...]:
 def load_deck(folder: Path, root: Path | None = None) -> Deck:
     """One deck; problem paths are shown relative to ``root`` (default: the folder's parent)."""
     folder = Path(folder)
+    return read_deck(FolderFiles(folder, root or folder.parent))
+
+
+def read_deck(files: DeckFiles) -> Deck:
+    """One deck from its files, wherever they are kept (a folder, or texts in memory)."""
     problems: list[Problem] = []
-    deck = _DeckReader(folder, root or folder.parent, problems).read()
+    deck = _DeckReader(files, problems).read()
     if problems:
         raise BankError(problems)
     return deck
@@ -81,36 +89,38 @@ class _DeckReader:
     same pass; the caller refuses the deck if anything was reported.
     """
 
-    def __init__(self, folder: Path, root: Path, problems: list[Problem]) -> None:
-        self.folder = folder
-        self.root = root
+    def __init__(self, files: DeckFiles, problems: list[Problem]) -> None:
+        self.files = files
         self.problems = problems
         self.declared: dict[str, set[str] | None] = {}
 
     def read(self) -> Deck:
-        header = self._file(self.folder / DECK_YAML, DECK_FILE)
+        header = self._file(DECK_YAML, DECK_FILE)
         fields: Mapping[str, Any] = header or {}
         pools, synonyms = self._pools()
+        sources = self._keyed(self._sources(), "source")
+        documents = self._documents(sources.values())
         deck = Deck(
-            id=fields.get("id", self.folder.name),
+            id=fields.get("id", self.files.name),
             title=fields.get("title", ""),
             description=fields.get("description"),
             topics=fields.get("topics", {}),
             relations=self._relations(fields),
-            sources=self._keyed(self._sources(), "source"),
+            sources=sources,
             facts=self._keyed(self._facts(), "fact"),
             pools=pools,
             synonyms=synonyms,
             decisions=self._decisions(),
             items=(),
-            origin=Location(
-                self._shown(self.folder / DECK_YAML), header.line_of("id") if header else 1
-            ),
+            origin=Location(self.files.shown(DECK_YAML), header.line_of("id") if header else 1),
             importance=dict(fields.get("importance", {})),
             core_topics=tuple(fields.get("core_topics", ())),
             glossary=dict(fields.get("glossary", {})),
             critical_topics=tuple(fields.get("critical_topics", ())),
+            documents={key: text for key, (_, text) in documents.items()},
+            new_items=Status(fields.get("new_items", Status.PUBLISHED)),
         )
+        self.problems.extend(unquoted(deck, documents))
         if header is None:  # without topics and relations every reference would look unknown
             return deck
         names = self._names(deck)
@@ -122,7 +132,7 @@ class _DeckReader:
     def _relations(self, fields: Mapping[str, Any]) -> dict[str, Relation]:
         relations: LineDict = fields.get("relations") or LineDict(1)
         self._declare("relations", relations)
-        report = self._report(self.folder / DECK_YAML)
+        report = self._report(DECK_YAML)
         read = [
             read_relation(key, node, report, relations.line_of(key))
             for key, node in relations.items()
@@ -132,7 +142,7 @@ class _DeckReader:
     def _check_topic_names(self, header: LineDict, topics: set[str]) -> None:
         """``importance``, ``core_topics`` and ``critical_topics`` may only name
         topics the deck has."""
-        report = self._report(self.folder / DECK_YAML)
+        report = self._report(DECK_YAML)
         for field in ("importance", "core_topics", "critical_topics"):
             for name in header.get(field, ()):
                 if name not in topics:
@@ -141,27 +151,41 @@ class _DeckReader:
                     )
 
     def _sources(self) -> list[Source]:
-        return self._entries(self.folder / "sources.yaml", SOURCES_FILE, "sources", read_source)
+        return self._entries("sources.yaml", SOURCES_FILE, "sources", read_source)
+
+    def _documents(self, sources: Iterable[Source]) -> dict[str, tuple[str, str]]:
+        """The sources kept in documents/: source id -> (file, text); a missing one is reported."""
+        documents: dict[str, tuple[str, str]] = {}
+        for source in sources:
+            if source.document is None:
+                continue
+            path = f"{DOCUMENTS}/{source.document}"
+            if not self.files.exists(path):
+                message = f"document '{source.document}' not found in {self.files.shown(DOCUMENTS)}"
+                self.problems.append(Problem.at(source.origin, message))
+            elif (text := self._text(path, self._report(path))) is not None:
+                documents[source.id] = (path, text)
+        return documents
 
     def _facts(self) -> list[Fact]:
-        paths = sorted((self.folder / "facts").glob("*.yaml"))
+        paths = self.files.listed("facts", ".yaml")
         if not paths:
-            self._report(self.folder / "facts").add(None, "no facts: add a facts/*.yaml file")
+            self._report("facts").add(None, "no facts: add a facts/*.yaml file")
         return [
             fact for path in paths for fact in self._entries(path, FACTS_FILE, "facts", read_fact)
         ]
 
     def _decisions(self) -> tuple[Decision, ...]:
         """decisions.yaml is optional: a deck whose sources are clear needs none."""
-        path = self.folder / "decisions.yaml"
-        if not path.is_file():
+        path = "decisions.yaml"
+        if not self.files.exists(path):
             return ()
         return tuple(self._entries(path, DECISIONS_FILE, "decisions", read_decision))
 
     def _pools(self) -> tuple[dict[str, tuple[Distractor, ...]], Synonyms]:
         """pools.yaml is optional: a deck without list facts needs no pools."""
-        path = self.folder / "pools.yaml"
-        if not path.is_file():
+        path = "pools.yaml"
+        if not self.files.exists(path):
             return {}, ()
         data = self._file(path, POOLS_FILE)
         self._declare("pools", None if data is None else data.get("pools", {}))
@@ -185,14 +209,14 @@ class _DeckReader:
 
     def _items(self, deck: Deck, names: Names) -> tuple[Item, ...]:
         """Hand-written items, checked against the deck's facts, topics and relations."""
-        path = self.folder / "items.yaml"
-        if not path.is_file():
+        path = "items.yaml"
+        if not self.files.exists(path):
             return ()
         report = self._report(path)
-        return read_items(read_yaml(path, report), report, deck, names)
+        return read_items(self._yaml(path, report), report, deck, names)
 
     def _entries(
-        self, path: Path, spec: Spec, key: str, read: Callable[[Any, Report, int], _Record | None]
+        self, path: str, spec: Spec, key: str, read: Callable[[Any, Report, int], _Record | None]
     ) -> list[_Record]:
         """The well-formed records listed under ``key`` in one file."""
         data = self._file(path, spec)
@@ -230,24 +254,31 @@ class _DeckReader:
             keyed.setdefault(record.id, record)
         return keyed
 
-    def _file(self, path: Path, spec: Spec) -> LineDict | None:
+    def _file(self, path: str, spec: Spec) -> LineDict | None:
         """A file's top-level mapping, or None when it is missing, unreadable or malformed."""
         report = self._report(path)
-        if not path.is_file():
+        if not self.files.exists(path):
             report.add(None, "file not found")
             return None
-        data = read_yaml(path, report)
-        well_formed = data is not None and check_record(data, spec, path.name, report, 1)
+        data = self._yaml(path, report)
+        name = PurePosixPath(path).name
+        well_formed = data is not None and check_record(data, spec, name, report, 1)
         return data if well_formed and isinstance(data, LineDict) else None
 
-    def _report(self, path: Path) -> Report:
-        return Report(self._shown(path), self.problems)
+    def _yaml(self, path: str, report: Report) -> Any:
+        """A file's YAML data, or None (the reason reported) when there is nothing to use."""
+        text = self._text(path, report)
+        return None if text is None else parse_yaml(text, report, self.files.yaml_loader)
 
-    def _shown(self, path: Path) -> str:
+    def _text(self, path: str, report: Report) -> str | None:
         try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+            return self.files.read(path)
+        except UnicodeDecodeError:
+            report.add(None, "is not UTF-8 text")
+            return None
+
+    def _report(self, path: str) -> Report:
+        return Report(self.files.shown(path), self.problems)
 
 
 def _ids(entries: LineList) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -57,12 +58,18 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Source:
+    """A document facts quote: a bundled seed (kept outside the repository) or a
+    ``document`` kept in the deck folder's documents/, whose quotes are checked on load."""
+
     id: str
     title: str
-    seed: str
     origin: Location = field(compare=False)
+    seed: str | None = None
+    document: str | None = None
     author: str | None = None
     publisher: str | None = None
+    address: str | None = None
+    date: datetime.date | None = None
     note: str | None = None
 
 
@@ -264,6 +271,10 @@ class Deck:
     glossary: Mapping[str, str] = field(default_factory=dict)
     # Topics whose facts are all safety-critical (seeking help, preventing infection).
     critical_topics: tuple[str, ...] = ()
+    # The texts of the sources that have a ``document`` (source id -> text).
+    documents: Mapping[str, str] = field(default_factory=dict)
+    # The status generated items get: a deck proposed from a document starts as drafts.
+    new_items: Status = Status.PUBLISHED
 
     def weight(self, topic: str) -> int:
         """How much a topic counts in a quiz draw (deck.yaml ``importance``, default 1)."""

@@ -13,15 +13,19 @@ from .model import (
     NumberBlock,
     Relation,
     Source,
+    Status,
 )
 from .problems import Report
 from .schema import (
     Spec,
+    a_date,
+    among,
     boolean,
     check_record,
     claim,
     cloze,
     distractors,
+    file_name,
     glossary,
     importance,
     mapping,
@@ -52,6 +56,7 @@ DECK_FILE: Spec = {
     "core_topics": optional(texts(1, distinct=True)),
     "critical_topics": optional(texts(1, distinct=True)),
     "glossary": optional(glossary),
+    "new_items": optional(among(Status.DRAFT, Status.PUBLISHED)),
 }
 RELATION: Spec = {"broader": optional(texts(1)), "label": optional(text)}
 SOURCES_FILE: Spec = {"sources": required(mappings)}
@@ -60,7 +65,10 @@ SOURCE: Spec = {
     "title": required(text),
     "author": optional(nullable_text),
     "publisher": optional(nullable_text),
-    "seed": required(text),
+    "seed": optional(text),
+    "document": optional(file_name),
+    "address": optional(nullable_text),
+    "date": optional(a_date),
     "note": optional(nullable_text),
 }
 POOLS_FILE: Spec = {"pools": optional(named_lists), "synonyms": optional(text_lists)}
@@ -118,7 +126,12 @@ def read_relation(key: Any, node: Any, report: Report, line: int) -> Relation | 
 
 
 def read_source(node: Any, report: Report, line: int) -> Source | None:
+    """A source names where its text is: a ``document`` beside the deck, or a bundled ``seed``."""
     if not check_record(node, SOURCE, "source", report, line):
+        return None
+    if "seed" not in node and "document" not in node:
+        message = "source needs field 'document' (its text in documents/) or 'seed'"
+        report.add(node.line, message)
         return None
     return Source(**node, origin=report.at(node.line))
 

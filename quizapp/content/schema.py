@@ -8,6 +8,7 @@ every problem in a file be reported, not just the first.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -208,12 +209,32 @@ def claim(value: Any) -> str | None:
 
 def one_of(choices: type[Any]) -> Check:
     """One of the values of a StrEnum, e.g. an item type."""
-    allowed = [choice.value for choice in choices]
+    return among(*(choice.value for choice in choices))
+
+
+def among(*allowed: str) -> Check:
+    """One of a few words, e.g. the statuses a generated item may start with."""
 
     def check(value: Any) -> str | None:
         return None if value in allowed else f"must be one of {', '.join(allowed)}"
 
     return check
+
+
+def file_name(value: Any) -> str | None:
+    """A plain file name (no folder part), so it cannot point outside its folder."""
+    if error := text(value):
+        return error
+    if "/" in value or "\\" in value or value in (".", "..") or value != value.strip():
+        return "must be a file name such as 'leaflet.txt', without a folder"
+    return None
+
+
+def a_date(value: Any) -> str | None:
+    """A calendar date, written unquoted as YYYY-MM-DD (YAML reads it as a date)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return None
+    return "must be a date written as YYYY-MM-DD, without quotes"
 
 
 def check_record(node: Any, spec: Spec, what: str, report: Report, line: int | None) -> bool:

@@ -65,6 +65,22 @@ def cloze_gaps(cloze: str) -> str:
     return _DELETION.sub(CLOZE_GAP, cloze)
 
 
+_KEY_WORD = re.compile(r"[a-z0-9]+")
+
+
+def kebab(text: str, fallback: str, *, words: int | None = None, length: int = 64) -> str:
+    """A kebab-case key made from ``text`` ("Causes & risks" -> "causes-risks"), at most
+    ``words`` words and ``length`` characters, so nobody has to invent one.
+
+    Accents are dropped ("Sjögren" -> "sjogren"); a text with no Latin letter or
+    digit ("日本語", "!!!") gives ``fallback``, which the caller makes unique, as a
+    key nobody sees must never be the reason a form is refused.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    found = _KEY_WORD.findall(ascii_text.lower())[:words]
+    return "-".join(found)[:length].strip("-") or fallback
+
+
 _STEM = 5  # letters two words share when one gives the other away ("produced", "production")
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -64,11 +63,24 @@ class _LineLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
+class AppWrittenLoader(yaml.CSafeLoader):
+    """For YAML the app itself wrote (a stored deck read back as files): libyaml's
+    parser, several times faster than PyYAML's, with the same line numbers and
+    repeated-key report. The app's writer never emits an alias, so the alias guard
+    of :class:`_LineLoader` (which needs the pure-Python composer) is not needed."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.repeated: list[tuple[int, str]] = []
+
+
 def _line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[LineDict]:
+def _construct_mapping(
+    loader: _LineLoader | AppWrittenLoader, node: yaml.MappingNode
+) -> Iterator[LineDict]:
     data = LineDict(_line(node))
     yield data
     keys = [key for key, _ in node.value if key.tag != _MERGE_TAG]
@@ -82,15 +94,18 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[
     data.key_lines = {loader.construct_object(key): _line(key) for key in keys}
 
 
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Iterator[LineList]:
+def _construct_sequence(
+    loader: _LineLoader | AppWrittenLoader, node: yaml.SequenceNode
+) -> Iterator[LineList]:
     data = LineList(_line(node))
     yield data
     data.extend(loader.construct_sequence(node))
     data.lines = [_line(entry) for entry in node.value]
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+for _loader in (_LineLoader, AppWrittenLoader):
+    _loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 
 
 class ImportLoader(_LineLoader):
@@ -176,21 +191,11 @@ ImportLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 ImportLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 
 
-def read_yaml(path: Path, report: Report) -> Any:
-    """Parse one YAML file, reporting bad YAML at the parser's line.
-
-    Returns None, with the reason reported, when there is nothing to use:
-    the file is not UTF-8, not YAML, or empty.
-    """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        report.add(None, "is not UTF-8 text")
-        return None
-    return parse_yaml(text, report)
+YamlLoader = type[_LineLoader] | type[AppWrittenLoader]
+default_loader: YamlLoader = _LineLoader  # the bank's own files, on disk
 
 
-def parse_yaml(text: str, report: Report, loader_class: type[_LineLoader] = _LineLoader) -> Any:
+def parse_yaml(text: str, report: Report, loader_class: YamlLoader = _LineLoader) -> Any:
     """Parse YAML text (a bank file's, or with :class:`ImportLoader` an upload's)
     with line numbers; None when unusable."""
     loader = loader_class(text)

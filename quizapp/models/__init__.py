@@ -1,10 +1,21 @@
 """Models, split by domain; importing this package registers every table."""
 
 from quizapp.models.account import PasswordReset
+from quizapp.models.activity import DailyActivity
 from quizapp.models.assignments import Assignment
 from quizapp.models.base import Base, UTCDateTime
 from quizapp.models.classes import ClassInstructor, Classroom, Enrolment
-from quizapp.models.content import Deck, Fact, Item, ItemVersion, Source, Topic, item_fact
+from quizapp.models.content import (
+    Deck,
+    Fact,
+    FactCandidate,
+    Item,
+    ItemVersion,
+    Source,
+    SourceVersion,
+    Topic,
+    item_fact,
+)
 from quizapp.models.parameters import FsrsParameters
 from quizapp.models.quiz import (
     Attempt,
@@ -27,9 +38,11 @@ __all__ = [
     "CardState",
     "ClassInstructor",
     "Classroom",
+    "DailyActivity",
     "Deck",
     "Enrolment",
     "Fact",
+    "FactCandidate",
     "FeedbackTiming",
     "FsrsParameters",
     "Flag",
@@ -43,6 +56,7 @@ __all__ = [
     "Role",
     "SetupToken",
     "Source",
+    "SourceVersion",
     "StudySettings",
     "Topic",
     "User",

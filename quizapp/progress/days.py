@@ -12,14 +12,23 @@ of comparisons, which works alike on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, case, literal_column
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    SQLColumnExpression,
+    bindparam,
+    case,
+    literal_column,
+)
 
 from quizapp.clock import local_midnight
+from quizapp.models.base import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -61,14 +70,27 @@ class Days:
     def dates(self) -> list[dt.date]:  # plain ``date`` here names the method above
         return [self.date(number) for number in range(len(self))]
 
-    def number(self, column: SQLColumnExpression[datetime]) -> ColumnElement[int]:
+    def number(self, column: SQLColumnExpression[datetime], name: str) -> ColumnElement[int]:
         """SQL: the number of the day ``column`` falls on.
 
         Anything before the first day counts as day 0 and anything after the
         last as the last day, so the caller filters the range it wants
-        (``start <= column < end``), on an index.
+        (``start <= column < end``), on an index. The bounds are bound
+        parameters named ``<name>__<n>``: execute the statement with
+        :meth:`parameters`. So the expression (a few hundred SQL nodes for a
+        year) is built once per process, not on every request.
         """
-        return _search(column, self.bounds, 0, len(self))
+        return _numbering(column, len(self), name)
+
+    def parameters(self, name: str) -> dict[str, datetime]:
+        """The values of the bounds :meth:`number` named ``name`` refers to."""
+        return {f"{name}__{n}": bound for n, bound in enumerate(self.bounds)}
+
+
+@functools.cache
+def _numbering(column: SQLColumnExpression[datetime], count: int, name: str) -> ColumnElement[int]:
+    bounds = [bindparam(f"{name}__{n}", type_=UTCDateTime()) for n in range(count + 1)]
+    return _search(column, bounds, 0, count)
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:
@@ -76,7 +98,10 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def _search(
-    column: SQLColumnExpression[datetime], bounds: Sequence[datetime], low: int, high: int
+    column: SQLColumnExpression[datetime],
+    bounds: Sequence[BindParameter[datetime]],
+    low: int,
+    high: int,
 ) -> ColumnElement[int]:
     """The day number among days ``low`` to ``high - 1``, halving the range each step."""
     if high - low == 1:

@@ -30,10 +30,12 @@ parameters, then the evidence):
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from typing import Any, NamedTuple
+from typing import cast as cast_type
 
 from fsrs import Card, Scheduler, State
 from sqlalchemy import (
@@ -72,6 +74,7 @@ from quizapp.study.services.queue import CARD_TYPES
 Learners = Collection[int] | Select[int]
 WINDOW_DAYS = 90
 WINDOW = timedelta(days=WINDOW_DAYS)
+RECENCY = "recency"  # the name of the window's bounds in the SQL (see Days.number)
 MIN_EVIDENCE = 3  # reviews and answers together, before mastery is shown
 AGAIN = 1  # fsrs Rating.Again
 # The kinds of row the mastery query returns: a card in one of fsrs's states, or answers.
@@ -97,12 +100,20 @@ def among(
     return column.in_(ids)
 
 
+class _Memory(NamedTuple):
+    """The two fields of an ``fsrs.Card`` that retrievability reads (building a
+    whole ``Card`` per row was a third of a class page's time)."""
+
+    stability: float
+    last_review: datetime
+
+
 def retrievability(
     stability: float, last_review: datetime, now: datetime, model: Scheduler = _DEFAULT_MODEL
 ) -> float:
     """The probability of recalling a card now, as the ``fsrs`` scheduler computes it."""
-    card = Card(card_id=0, stability=stability, last_review=last_review)
-    return float(model.get_card_retrievability(card, now))
+    memory = cast_type(Card, _Memory(stability, last_review))
+    return float(model.get_card_retrievability(memory, now))
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,7 @@ def recency_days(now: datetime) -> Days:
 def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...]]:
     """Per learner: a row per card learned or relearning (kind: its state;
     stability, last review, ratings) and a row per topic answered (kind ``QUIZ``: answers, Σ weight,
-    Σ weight × score), in one statement."""
+    Σ weight × score), in one statement, to run with ``recency_days(now).parameters(RECENCY)``."""
     since = now - WINDOW
     cards = (
         select(
@@ -192,7 +203,7 @@ def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...
             Item.type.in_(CARD_TYPES),
         )
     )
-    weight = (recency_days(now).number(Response.answered_at) + 1) * (1.0 / WINDOW_DAYS)
+    weight = (recency_days(now).number(Response.answered_at, RECENCY) + 1) * (1.0 / WINDOW_DAYS)
     answers = (
         select(
             Attempt.learner_id,
@@ -220,29 +231,30 @@ def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...
 
 
 def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
-    """Every (learner, topic) with any evidence, ordered by learner and topic."""
-    found: dict[tuple[int, int], TopicMastery] = {}
+    """Every (learner, topic) with any evidence, ordered by learner and topic.
+
+    The rows (one per card studied: thousands for a class) are added up in
+    plain lists, one ``TopicMastery`` per cell at the end."""
+    sums: dict[tuple[int, int], list[Any]] = {}
     models = _models(learners)
-    for row in db.session.execute(mastery_query(learners, now)):
-        key = (int(row.learner_id), int(row.topic_id))
-        if row.kind != QUIZ:
-            recall = 0.0
-            if row.kind == REVIEW:
-                model = models.get((row.deck_id, row.learner_id)) or models.get(
-                    (row.deck_id, None), _DEFAULT_MODEL
-                )
-                recall = retrievability(row.stability, row.last_review, now, model)
-            part = TopicMastery(*key, cards=1, recall_sum=recall, reviews=int(row.tally))
-        else:
-            part = TopicMastery(
-                *key,
-                quiz_answers=int(row.tally),
-                quiz_weight=float(row.weight),
-                quiz_points=float(row.points),
-            )
-        held = found.get(key)
-        found[key] = part if held is None else held + part
-    return [found[key] for key in sorted(found)]
+    rows: Iterable[tuple[Any, ...]] = db.session.execute(
+        mastery_query(learners, now), recency_days(now).parameters(RECENCY)
+    )
+    for learner_id, topic_id, deck_id, kind, stability, last_review, tally, weight, points in rows:
+        cell = sums.get((learner_id, topic_id))
+        if cell is None:
+            cell = sums[learner_id, topic_id] = [0, 0.0, 0, 0, 0.0, 0.0]
+        if kind == QUIZ:
+            cell[3] += tally
+            cell[4] += weight
+            cell[5] += points
+            continue
+        cell[0] += 1
+        cell[2] += tally
+        if kind == REVIEW:
+            model = models.get((deck_id, learner_id)) or models.get((deck_id, None), _DEFAULT_MODEL)
+            cell[1] += retrievability(stability, last_review, now, model)
+    return [TopicMastery(*key, *cell) for key, cell in sorted(sums.items())]
 
 
 def _models(learners: Learners) -> dict[tuple[int, int | None], Scheduler]:

@@ -1,22 +1,24 @@
 """What the progress dashboard shows, counted in SQL for one learner.
 
-A fixed handful of grouped queries, whatever the learner's history: each reads
-one learner's rows through an index (``review_log (user_id, reviewed_at)``,
+A fixed handful of queries, whatever the learner's history: each reads one
+learner's rows through an index (``daily_activity`` by learner and day,
 ``card_state (user_id, due)``, ``attempt (learner_id, started_at)``) over a
 bounded window, and returns at most a row per topic, per day or per quiz shown.
-Days are the learner's own, from midnight to midnight in their time zone.
+Days are the learner's own, from midnight to midnight in their time zone; the
+streak and the reviews per day come from the per-day counts that
+:mod:`quizapp.progress.activity` keeps as ratings and answers are written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, case, func, or_, select, union_all
+from sqlalchemy import Row, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from quizapp.auth import services as accounts
@@ -24,15 +26,12 @@ from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
-    AttemptQuestion,
     CardState,
+    DailyActivity,
     Deck,
     Item,
-    Response,
-    ReviewLog,
     Topic,
 )
-from quizapp.models.study import STUDY_ORIGIN
 from quizapp.progress.days import Days, local_date, streak
 from quizapp.progress.mastery import TopicMastery, topic_mastery
 from quizapp.quiz.grading import QUESTION_TYPES
@@ -165,7 +164,7 @@ def dashboard(user_id: int, now: datetime) -> Dashboard:
         today=today,
         decks=decks,
         reviews=_reviews_per_day(user_id, Days.ending(today, REVIEW_DAYS, zone)),
-        streak=_streak(user_id, today, zone),
+        streak=_streak(user_id, today),
         scores=_scores(user_id),
     )
 
@@ -220,7 +219,7 @@ def _forecast(user_id: int, days: Days) -> dict[int, dict[int, int]]:
     Cards already overdue count on day 0, today, as the study page shows them.
     """
     scheduled = (
-        select(Item.deck_id.label("deck_id"), days.number(CardState.due).label("day"))
+        select(Item.deck_id.label("deck_id"), days.number(CardState.due, "due").label("day"))
         .join(Item, Item.id == CardState.item_id)
         .where(
             CardState.user_id == user_id,
@@ -234,55 +233,44 @@ def _forecast(user_id: int, days: Days) -> dict[int, dict[int, int]]:
     for deck_id, day, count in db.session.execute(
         select(scheduled.c.deck_id, scheduled.c.day, func.count()).group_by(
             scheduled.c.deck_id, scheduled.c.day
-        )
+        ),
+        days.parameters("due"),
     ):
         found.setdefault(deck_id, {})[day] = count
     return found
 
 
 def _reviews_per_day(user_id: int, days: Days) -> list[DayCount]:
-    reviewed = (
-        select(days.number(ReviewLog.reviewed_at).label("day"))
-        .where(
-            ReviewLog.user_id == user_id,
-            ReviewLog.reviewed_at >= days.start,
-            ReviewLog.reviewed_at < days.end,
-            ReviewLog.origin == STUDY_ORIGIN,  # a quiz answer's ratings are not reviews done
+    """Study-page ratings per day (a quiz answer's ratings are not reviews done)."""
+    counts = db.session.execute(
+        select(DailyActivity.day, DailyActivity.study_reviews).where(
+            DailyActivity.user_id == user_id,
+            DailyActivity.day >= days.first,
+            DailyActivity.day <= days.date(len(days) - 1),
         )
-        .subquery()
     )
-    counts = db.session.execute(select(reviewed.c.day, func.count()).group_by(reviewed.c.day))
-    return _day_counts(days, {day: count for day, count in counts})
+    found = {day: count for day, count in counts}
+    return [DayCount(day, found.get(day, 0)) for day in days.dates()]
 
 
 def _day_counts(days: Days, counts: dict[int, int]) -> list[DayCount]:
     return [DayCount(day, counts.get(number, 0)) for number, day in enumerate(days.dates())]
 
 
-def _streak(user_id: int, today: date, zone: ZoneInfo) -> Streak:
-    """Consecutive days with a review or a quiz answer, from the distinct active
-    days of the window (at most one row a day)."""
-    days = Days.ending(today, STREAK_DAYS, zone)
-    reviewed = select(ReviewLog.reviewed_at.label("at")).where(
-        ReviewLog.user_id == user_id,
-        ReviewLog.reviewed_at >= days.start,
-        ReviewLog.reviewed_at < days.end,
-    )
-    answered = (
-        select(Response.answered_at)
-        .join(AttemptQuestion, AttemptQuestion.id == Response.attempt_question_id)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .where(
-            Attempt.learner_id == user_id,
-            # An attempt finished before the window holds no answer inside it.
-            or_(Attempt.finished_at.is_(None), Attempt.finished_at >= days.start),
-            Response.answered_at >= days.start,
-            Response.answered_at < days.end,
+def _streak(user_id: int, today: date) -> Streak:
+    """Consecutive days with a review or a quiz answer, from the learner's active
+    days of the window (one row a day at most)."""
+    first = today - timedelta(days=STREAK_DAYS - 1)
+    active = set(
+        db.session.scalars(
+            select(DailyActivity.day).where(
+                DailyActivity.user_id == user_id,
+                DailyActivity.day >= first,
+                DailyActivity.day <= today,
+                or_(DailyActivity.reviews > 0, DailyActivity.answers > 0),
+            )
         )
     )
-    events = union_all(reviewed, answered).subquery()
-    numbers = db.session.scalars(select(days.number(events.c.at)).distinct())
-    active = {days.date(number) for number in numbers}
     length = streak(active, today)
     return Streak(length, today in active, capped=length >= STREAK_DAYS)
 

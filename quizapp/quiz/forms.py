@@ -28,7 +28,6 @@ from quizapp.web.fields import SelectChoice, required
 EXPIRED = "This form has expired. Please start the quiz again."
 
 
-
 def feedback_field(label: str, default: FeedbackTiming) -> RadioField:
     """When answers are shown: a learner's own quiz and an assigned one ask the same."""
     return RadioField(  # type: ignore[call-arg]
@@ -41,6 +40,7 @@ def feedback_field(label: str, default: FeedbackTiming) -> RadioField:
         validators=[DataRequired("Choose when to show the answers.")],
         invalid_choice_message="Choose one of the options listed.",
     )
+
 
 class FinishForm(FlaskForm):
     """Finish the attempt now; ``confirmed`` is "yes" once the learner has seen how

@@ -37,7 +37,9 @@ def _deck(slug: str) -> Deck:
 
 
 def _own_attempt(attempt_id: int, *, lock: bool = False) -> Attempt:
-    attempt: Attempt = db.first_or_404(services.attempt_of(current_user.id, attempt_id, lock=lock))
+    attempt = services.attempt_of(current_user.id, attempt_id, lock=lock)
+    if attempt is None:
+        abort(404)
     return attempt
 
 

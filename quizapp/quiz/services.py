@@ -10,9 +10,10 @@ import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, case, func, select, update
+from sqlalchemy import Row, Select, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -31,6 +32,7 @@ from quizapp.models import (
     Topic,
     item_fact,
 )
+from quizapp.progress import activity
 from quizapp.quiz import grading, selection
 from quizapp.quiz.grading import Given, Question
 from quizapp.study.services import quiz_link
@@ -287,18 +289,39 @@ def _ask(position: int, topic_id: int, version: ItemVersion, rng: random.Random)
 # Answering ---------------------------------------------------------------------------
 
 
-def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Select[Attempt]:
+@cache
+def _attempt_statement(lock: bool) -> Select[Attempt]:
+    """Built once per kind: every question page and answer runs it."""
+    query = select(Attempt).where(
+        Attempt.id == bindparam("attempt_id"), Attempt.learner_id == bindparam("learner_id")
+    )
+    return query.with_for_update() if lock else query
+
+
+def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Attempt | None:
     """The attempt, only when it is the learner's. ``lock`` holds its row (on
     PostgreSQL) until commit, so answers and finishing in two tabs take turns."""
-    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.learner_id == learner_id)
-    return query.with_for_update() if lock else query
+    return db.session.scalar(
+        _attempt_statement(lock), {"attempt_id": attempt_id, "learner_id": learner_id}
+    )
+
+
+@cache
+def _question_at_statement() -> Select[AttemptQuestion]:
+    """Built once: every question page and answer runs it."""
+    return (
+        select(AttemptQuestion)
+        .where(
+            AttemptQuestion.attempt_id == bindparam("attempt_id"),
+            AttemptQuestion.position == bindparam("position"),
+        )
+        .options(joinedload(AttemptQuestion.item_version), joinedload(AttemptQuestion.response))
+    )
 
 
 def question_at(attempt: Attempt, position: int) -> AttemptQuestion | None:
     return db.session.scalar(
-        select(AttemptQuestion)
-        .where(AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.position == position)
-        .options(joinedload(AttemptQuestion.item_version), joinedload(AttemptQuestion.response))
+        _question_at_statement(), {"attempt_id": attempt.id, "position": position}
     )
 
 
@@ -348,6 +371,7 @@ def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
     except IntegrityError:
         raise AlreadyAnswered from None
     attempt = attempt_question.attempt
+    activity.count_answer(attempt.learner_id, response.answered_at)
     # Only the one request that stored the answer gets here: its cards are rated once.
     quiz_link.feed_schedule(
         attempt.learner_id, attempt_question.item_id, response, response.answered_at

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from quizapp.bank.citations import cited_sources, quotes
 from quizapp.content import ItemType, Status, TextFormat
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Deck, Fact, Item, Response, Source, Topic
+from quizapp.models import Attempt, AttemptQuestion, Deck, Fact, Item, Response, Topic
 from quizapp.quiz import grading
 from quizapp.quiz.grading import Question
 from quizapp.web.paging import last_page
@@ -81,16 +82,8 @@ def questions_of(attempt: Attempt) -> list[AttemptQuestion]:
 
 def reviews(attempt: Attempt, attempt_questions: Sequence[AttemptQuestion]) -> list[Review]:
     """The feedback for each question, with its citation and the facts' quotes
-    (two queries for the lot, whatever the number of questions)."""
+    (one query for the lot, whatever the number of questions)."""
     contents = [aq.item_version.content for aq in attempt_questions]
-    sources = {
-        source.key: source
-        for source in db.session.scalars(
-            select(Source).where(
-                Source.deck_id == attempt.deck_id, Source.key.in_({c["source"] for c in contents})
-            )
-        )
-    }
     facts = {
         fact.key: fact
         for fact in db.session.scalars(
@@ -103,18 +96,17 @@ def reviews(attempt: Attempt, attempt_questions: Sequence[AttemptQuestion]) -> l
         )
     }
     return [
-        _review(aq, content, sources, facts)
-        for aq, content in zip(attempt_questions, contents, strict=True)
+        _review(aq, content, facts) for aq, content in zip(attempt_questions, contents, strict=True)
     ]
 
 
-def _review(
-    aq: AttemptQuestion, content: dict[str, Any], sources: dict[str, Source], facts: dict[str, Fact]
-) -> Review:
+def _review(aq: AttemptQuestion, content: dict[str, Any], facts: dict[str, Fact]) -> Review:
+    """One question's feedback. The citation lists the sources of the facts whose
+    quotes are shown (never a ``source`` stored apart from them, which an old
+    version may hold), so the "Source:" line always matches the quotes."""
     question = Question.from_content(content)
     response = aq.response
-    source = sources.get(content["source"])
-    quoted = [facts[key] for key in content["facts"] if key in facts]
+    quoted = [facts[key] for key in sorted(content["facts"]) if key in facts]
     picked, other_wrong = _option_whys(
         grading.shown_options(question, aq.option_order),
         question,
@@ -128,8 +120,8 @@ def _review(
         correct=grading.correct_text(question),
         score=response.score if response else None,
         explanation=content["explanation"],
-        citation=source.citation if source else content["source"],
-        quotes=tuple(Quote(fact.quote, fact.source.citation) for fact in quoted),
+        citation=cited_sources(quoted),
+        quotes=tuple(Quote(quote, citation) for quote, citation in quotes(quoted)),
         picked=picked,
         other_wrong=other_wrong,
         text_format=content.get("format") or TextFormat.PLAIN.value,

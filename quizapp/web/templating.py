@@ -50,10 +50,11 @@ def viewer_zone() -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def local_time(moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
+def local_time(moment: datetime, fmt: str = "%d %b %Y, %H:%M", zone: ZoneInfo | None = None) -> str:
     """A stored time as the person reading it keeps time, labelled with the zone's
-    name: "01 Dec 2026, 14:32 (Europe/Paris)" (abbreviations such as CST are ambiguous)."""
-    zone = viewer_zone()
+    name: "01 Dec 2026, 14:32 (Europe/Paris)" (abbreviations such as CST are ambiguous).
+    A table of many times passes ``zone`` (``viewer_zone()``, read once)."""
+    zone = zone or viewer_zone()
     return f"{moment.astimezone(zone).strftime(fmt)} ({zone.key})"
 
 

@@ -23,7 +23,6 @@ def item_form(item_type: str, **fields: object) -> dict[str, object]:
     """A complete, valid form for the type, with ``fields`` overriding it."""
     data: dict[str, object] = {
         "topic": "severity",
-        "source": "medpf",
         "facts": [FACT],
         "prompt": "Below which count is leukopenia called mild?",
         "explanation": "",

@@ -93,7 +93,6 @@ def single_form(fact: str, **why: str) -> dict[str, object]:
     """A single-answer item whose wrong options are 'Sand' and 'Cold water'."""
     data: dict[str, object] = {
         "topic": "prevention",
-        "source": "medpf",
         "facts": [fact],
         "prompt": "What should you use to clean your hands?",
         "explanation": "",
@@ -122,7 +121,6 @@ def stored_single(app: Flask, fact: str) -> int:
         draft = ItemDraft(
             type=ItemType.SINGLE,
             topic="prevention",
-            source="medpf",
             facts=[fact],
             prompt="What should you use to clean your hands?",
             explanation="",

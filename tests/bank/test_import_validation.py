@@ -27,7 +27,6 @@ def upload(client: FlaskClient, name: str, data: bytes):
             "csrf_token": csrf_token(client, "/bank/import"),
             "deck": "leukopenia",
             "topic": "symptoms",
-            "source": "medpf",
             "file": (io.BytesIO(data), name),
         },
         content_type="multipart/form-data",

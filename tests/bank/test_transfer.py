@@ -121,7 +121,6 @@ def test_a_moodle_file_arrives_as_drafts_that_need_facts_before_publishing(
             "csrf_token": csrf_token(instructor_client, "/bank/import"),
             "deck": "leukopenia",
             "topic": "symptoms",
-            "source": "medpf",
             "file": (io.BytesIO(MOODLE_FILE.read_bytes()), "moodle-style.gift"),
         },
         content_type="multipart/form-data",
@@ -165,7 +164,6 @@ def test_refused_upload_lists_every_problem_and_changes_nothing(
             "csrf_token": csrf_token(instructor_client, "/bank/import"),
             "deck": "leukopenia",
             "topic": "symptoms",
-            "source": "medpf",
             "file": (
                 io.BytesIO(DUPLICATE_OPTIONS),
                 "items.yaml",
@@ -290,7 +288,6 @@ def upload(client: FlaskClient, name: str, data: bytes, **fields: str):
             "csrf_token": csrf_token(client, "/bank/import"),
             "deck": "leukopenia",
             "topic": "symptoms",
-            "source": "medpf",
             "file": (io.BytesIO(data), name),
             **fields,
         },
@@ -420,13 +417,14 @@ def test_repeated_clashing_and_long_names_import_as_separate_items(
 def test_a_moodle_category_names_the_topic(
     app: Flask, bank, runner: FlaskCliRunner, tmp_path: Path, category: str, topic: str
 ) -> None:
-    """Unknown categories land in the deck's first topic and new items in its first source."""
+    """Unknown categories land in the deck's first topic; a new item without facts has no
+    source until its facts are linked."""
     gift = f"$CATEGORY: {category}\n\n::New::A brand new question?{{T}}\n"
     result = cli_import(runner, tmp_path / "cat.gift", gift)
     assert result.exit_code == 0, result.output
     with app.app_context():
         item = next(i for i in stored_items() if i.prompt == "A brand new question?")
-    assert (item.topic, item.source, item.status) == (topic, "medpf", Status.DRAFT)
+    assert (item.topic, item.source, item.status) == (topic, "", Status.DRAFT)
 
 
 UNSUPPORTED = (

@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = [
     "--quick",
     *("--learners", "40", "--reviews", "400", "--small-reviews", "40", "--attempts", "40"),
-    *("--clients", "2", "--class-clients", "1,2", "--duration", "1", "--warmup", "0"),
+    *("--clients", "2", "--class-clients", "1,2", "--duration", "2", "--warmup", "0"),
 ]
-JOURNEYS = {"bare", "study", "quiz", "dashboard", "class"}
+JOURNEYS = {"bare", "floor", "study", "quiz", "dashboard", "class"}
+OPEN = ["--mode", "open", "--open-learners", "2,4", "--interval", "1", "--open-duration", "2"]
 
-pytestmark = pytest.mark.slow  # about 25 s on SQLite, 38 s on PostgreSQL
+pytestmark = pytest.mark.slow  # about 30 s on SQLite, 45 s on PostgreSQL; each mode as long
 
 
 def run_bench(tmp_path: Path, *args: str) -> tuple[str, dict[str, Any]]:
@@ -35,7 +36,7 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[str, dict[str, Any]]:
         env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=600,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -60,6 +61,10 @@ def check_report(output: str, document: dict[str, Any], backend: str) -> dict[st
         assert row["errors"] == 0, (row["label"], row["examples"])
         assert row["requests"] > 0, row["label"]
         assert row["p95_ms"] is not None
+        assert row["server_cpu_ms"] > 0, row["label"]  # gunicorn's CPU, read from /proc
+        assert row["clients_cpu_ms"] > 0, row["label"]
+        roles = {"app", "database"} if backend == "postgresql" else {"app"}
+        assert set(row["server_cpu_ms_by_role"]) == roles
     study = next(row for row in big if row["journey"] == "study")
     assert study["steps"]["POST rating"]["requests"] > 0
     quiz = next(row for row in big if row["journey"] == "quiz")
@@ -68,7 +73,14 @@ def check_report(output: str, document: dict[str, Any], backend: str) -> dict[st
     assert len(result["memory_big"]["workers_peak_mb"]) >= 2
 
     assert "journey" in output and "req/s" in output and "vs bare" in output and "p95 ms" in output
-    for label in ("bare GET /health", "study loop", "quiz answer", "learner dashboard"):
+    assert "CPU ms/req" in output and "× bare" in output
+    for label in (
+        "bare GET /health",
+        "signed-in floor GET /auth/password",
+        "study loop",
+        "quiz answer",
+        "learner dashboard",
+    ):
         assert label in output
     assert "peak RSS per gunicorn worker" in output
     assert "study loop, 40 vs 400 reviews: p50" in output
@@ -79,6 +91,23 @@ def check_report(output: str, document: dict[str, Any], backend: str) -> dict[st
     return result
 
 
+def check_open(output: str, document: dict[str, Any]) -> None:
+    """The open loop tried each count given, rated cards at each without error, and
+    says how many active learners it served per core."""
+    (result,) = document["backends"]
+    assert [row["learners"] for row in result["steps"]] == [2, 4]
+    for row in result["steps"]:
+        assert row["failed"] is None and row["crashed"] == [], row
+        assert row["errors"] == 0, row["examples"]
+        assert row["steps"]["POST rating"]["requests"] > 0
+        assert row["ratings_due"] > 0 and row["clients_cpu_cores"] > 0
+        if row["served_rps"]:  # none inside a 2 s window only on a machine overloaded
+            assert row["server_cpu_ms"] > 0 and row["server_cpu_ms_by_role"]["app"] > 0
+    assert result["best"] in (0, 2, 4)
+    assert "Largest count served with p95 < 250 ms and no error:" in output
+    assert "per core (NOT the full-size run; indicative only)" in output
+
+
 def test_sqlite_run(tmp_path: Path) -> None:
     output, document = run_bench(tmp_path, "--backend", "sqlite")
     result = check_report(output, document, "sqlite")
@@ -86,11 +115,50 @@ def test_sqlite_run(tmp_path: Path) -> None:
     assert not Path(urlsplit(result["database_url"]).path).exists()  # temporary files gone
 
 
-@pytest.mark.postgres
-def test_postgresql_run(tmp_path: Path) -> None:
+def test_sqlite_open_loop(tmp_path: Path) -> None:
+    output, document = run_bench(tmp_path, "--backend", "sqlite", *OPEN)
+    check_open(output, document)
+
+
+def postgres_server() -> str:
     postgres_only()
     parts = urlsplit(os.environ["TEST_DATABASE_URL"].replace("+psycopg", ""))
-    server = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
+@pytest.mark.postgres
+def test_postgresql_open_loop(tmp_path: Path) -> None:
+    server = postgres_server()
+    output, document = run_bench(
+        tmp_path, "--backend", "postgresql", "--postgres-url", server, *OPEN
+    )
+    check_open(output, document)
+    (result,) = document["backends"]
+    assert all(row["server_cpu_ms_by_role"]["database"] >= 0 for row in result["steps"])
+
+
+@pytest.mark.postgres
+def test_postgresql_scale_out(tmp_path: Path) -> None:
+    """The same journeys through haproxy to one instance and to two, with the CPU of
+    both instances, the database, the proxy and Redis in each request's cost."""
+    server = postgres_server()
+    output, document = run_bench(
+        tmp_path, "--backend", "postgresql", "--postgres-url", server, "--mode", "scaleout"
+    )
+    (result,) = document["backends"]
+    for name in ("one", "two"):
+        assert [row["journey"] for row in result[name]] == ["bare", "floor", "study", "quiz"]
+        for row in result[name]:
+            assert row["failed"] is None and row["errors"] == 0, (row["label"], row["examples"])
+            assert row["requests"] > 0
+            assert set(row["server_cpu_ms_by_role"]) == {"app", "database", "proxy", "redis"}
+    assert "Through haproxy to two app instances:" in output
+    assert "Two instances against one:" in output
+
+
+@pytest.mark.postgres
+def test_postgresql_run(tmp_path: Path) -> None:
+    server = postgres_server()
     output, document = run_bench(tmp_path, "--backend", "postgresql", "--postgres-url", server)
     result = check_report(output, document, "postgresql")
     assert result["database"].startswith("PostgreSQL")

@@ -18,6 +18,7 @@ from quizapp.models import (
     AttemptQuestion,
     CardState,
     Classroom,
+    DailyActivity,
     Enrolment,
     Response,
     ReviewLog,
@@ -65,6 +66,9 @@ def test_seeded_history_is_consistent(seeded: Flask) -> None:
         assert count(select(func.count()).select_from(Attempt)) == 36
         answers = count(select(func.count()).select_from(Response))
         assert 0 < answers <= 360
+        # The dashboard's per-day summary holds every rating and answer, as the app keeps it.
+        assert count(select(func.sum(DailyActivity.reviews))) == 900
+        assert count(select(func.sum(DailyActivity.answers))) == answers
         # A finished attempt's cached score is the sum of its answers' scores.
         totals = (
             select(Attempt.score, func.coalesce(func.sum(Response.score), 0.0))

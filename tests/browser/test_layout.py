@@ -18,9 +18,20 @@ from werkzeug.serving import make_server
 
 from quizapp import clock
 from quizapp.assignments import services as assignments
+from quizapp.bank import proposals, sources
 from quizapp.content import ItemType, Status
 from quizapp.extensions import db
-from quizapp.models import Attempt, Classroom, Deck, FeedbackTiming, Item, Role, Topic
+from quizapp.models import (
+    Attempt,
+    Classroom,
+    Deck,
+    Fact,
+    FeedbackTiming,
+    Item,
+    Role,
+    Topic,
+    User,
+)
 from quizapp.quiz import services as quiz
 from tests import _databases as databases
 from tests._requirements import missing
@@ -32,6 +43,7 @@ from tests.conftest import (
     build_app,
     on_postgres,
 )
+from tests.proposals.test_proposals import LEAFLET
 from tests.quiz.conftest import Quizzes
 
 pytestmark = pytest.mark.browser
@@ -85,6 +97,18 @@ PAGES: dict[str, str] = {
     "bank.create": "instructor",
     "bank.import_file": "instructor",
     "bank.review": "instructor",
+    "sources.deck_list": "instructor",
+    "sources.new_deck": "instructor",
+    "sources.deck": "instructor",
+    "sources.new_source": "instructor",
+    "sources.source": "instructor",
+    "sources.edit_source": "instructor",
+    "sources.fact_list": "instructor",
+    "sources.new_fact": "instructor",
+    "sources.fact": "instructor",
+    "sources.edit_fact": "instructor",
+    "sources.retire_fact": "instructor",
+    "proposals.review": "instructor",
 }
 # GET routes that are not pages to look at, each with the reason.
 NOT_PAGES: dict[str, str] = {
@@ -174,6 +198,17 @@ def seed(app: Flask) -> dict[str, Any]:
         )
         db.session.commit()
         assignment_id, code = assignment.id, classroom.join_code
+        leaflet = sources.add_source(
+            db.session.scalars(select(Deck).where(Deck.slug == deck)).one(),
+            title="Low white blood cell count",
+            text=LEAFLET,
+            publisher="Ward 7",
+            editor=db.session.get_one(User, instructor.id),
+        )
+        proposals.start(leaflet)
+        db.session.commit()
+        leaflet_id = leaflet.id
+        fact_id = db.session.scalar(select(Fact.id).order_by(Fact.id))
     return {
         "classroom_id": classroom_id,
         "learner_id": learners[1].id,
@@ -187,6 +222,9 @@ def seed(app: Flask) -> dict[str, Any]:
         "deck": deck,
         "assignment_id": assignment_id,
         "code": code,
+        "source_id": leaflet_id,
+        "fact_id": fact_id,
+        "proposals.review": {"source_id": leaflet_id},
     }
 
 

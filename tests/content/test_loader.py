@@ -232,8 +232,8 @@ BREAKS = [
         "    seed: hand-hygiene-faq.txt\n",
         "",
         "id: faq",
-        "source is missing required field 'seed'",
-        id="source-without-seed",
+        "source needs field 'document' (its text in documents/) or 'seed'",
+        id="source-without-seed-or-document",
     ),
     pytest.param(
         "items.yaml",

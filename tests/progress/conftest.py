@@ -31,6 +31,8 @@ from quizapp.models import (
     ReviewLog,
     Topic,
 )
+from quizapp.models.study import STUDY_ORIGIN
+from quizapp.progress import activity
 from quizapp.quiz.grading import QUESTION_TYPES
 from quizapp.study import services as study
 from quizapp.study.services import CARD_TYPES
@@ -53,7 +55,8 @@ def deck(app: Flask) -> None:
 
 @dataclass
 class History:
-    """One learner's past, written straight into the tables at the given times."""
+    """One learner's past, written straight into the tables at the given times,
+    and counted per day as the app counts what it writes."""
 
     app: Flask
     learner_id: int
@@ -128,6 +131,7 @@ class History:
                         answered_at=at,
                     )
                 )
+                activity.count_answer(self.learner_id, at)
             db.session.commit()
             return attempt.id
 
@@ -136,6 +140,7 @@ class History:
             db.session.add(
                 ReviewLog(user_id=self.learner_id, item_id=item_id, rating=rating, reviewed_at=at)
             )
+            activity.count_review(self.learner_id, at, STUDY_ORIGIN)
             db.session.commit()
 
     def card(self, item_id: int, due: datetime) -> None:

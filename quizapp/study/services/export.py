@@ -8,9 +8,10 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from quizapp.bank.citations import cited_sources
 from quizapp.content import ItemType
 from quizapp.extensions import db
-from quizapp.models import Deck, Item, Topic
+from quizapp.models import Deck, Fact, Item, Topic
 from quizapp.study import anki
 from quizapp.study.cards import back
 from quizapp.study.services.queue import Scope
@@ -21,7 +22,7 @@ def write_anki(deck: Deck, file: BinaryIO, now: datetime) -> int:
     items = db.session.scalars(
         select(Item)
         .join(Topic, Topic.id == Item.topic_id)
-        .options(selectinload(Item.source), selectinload(Item.topic))
+        .options(selectinload(Item.facts).joinedload(Fact.source), selectinload(Item.topic))
         .where(*Scope(deck).conditions)
         .order_by(Topic.position, Item.id)
     ).all()
@@ -31,7 +32,7 @@ def write_anki(deck: Deck, file: BinaryIO, now: datetime) -> int:
             front=item.prompt,
             back=back(item.prompt, item.answer),
             explanation=item.explanation,
-            source=item.source.citation,
+            source=cited_sources(item.facts),
             tags=(f"{deck.slug}::{item.topic.key}",),
             cloze=item.type is ItemType.CLOZE,
             text_format=item.text_format,

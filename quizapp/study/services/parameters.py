@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from fsrs.scheduler import DEFAULT_PARAMETERS
-from sqlalchemy import ColumnElement, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select
 from sqlalchemy.orm import aliased
 
 from quizapp.extensions import db
@@ -41,20 +42,26 @@ class Report:
     in_use: bool  # False: too few, or a fit no better than what schedules the cards now
 
 
-def weights(user_id: int, item_id: int) -> tuple[float, ...]:
-    """The 21 numbers that schedule the learner's card: the learner's own fit in the
-    card's deck, else the deck's, else the defaults (one query)."""
-    found = db.session.scalar(
+@cache
+def _weights_statement() -> Select[list[float]]:
+    """Built once: every rating and study page runs it."""
+    return (
         select(FsrsParameters.parameters)
         .join(Item, Item.deck_id == FsrsParameters.deck_id)
         .where(
-            Item.id == item_id,
+            Item.id == bindparam("item_id"),
             FsrsParameters.in_use,
-            or_(FsrsParameters.user_id == user_id, FsrsParameters.user_id.is_(None)),
+            or_(FsrsParameters.user_id == bindparam("user_id"), FsrsParameters.user_id.is_(None)),
         )
         .order_by(FsrsParameters.user_id.is_(None))  # the learner's own first
         .limit(1)
     )
+
+
+def weights(user_id: int, item_id: int) -> tuple[float, ...]:
+    """The 21 numbers that schedule the learner's card: the learner's own fit in the
+    card's deck, else the deck's, else the defaults (one query)."""
+    found = db.session.scalar(_weights_statement(), {"user_id": user_id, "item_id": item_id})
     return tuple(found) if found else DEFAULT_PARAMETERS
 
 

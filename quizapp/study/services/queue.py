@@ -16,18 +16,21 @@ safety-critical cards, which also keep a desired retention of at least
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from functools import cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from fsrs import Rating, State
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     false,
@@ -36,7 +39,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, defer, joinedload, selectinload
 
 from quizapp import clock
 from quizapp.auth import services as accounts
@@ -48,6 +51,7 @@ from quizapp.models import (
     Fact,
     Item,
     ReviewLog,
+    Source,
     StudySettings,
     Topic,
     item_fact,
@@ -65,6 +69,18 @@ LEARNING_DUE, REVIEW_DUE, LEARNING_AHEAD = 0, 1, 2
 # Safety-critical cards are held at least this likely to be recalled when due.
 CRITICAL_RETENTION = 0.95
 
+# The study page's statements are built once per shape (whole deck, topic or every
+# deck; siblings buried or not) with these named parameters, then reused with
+# values from ``_values``: building and hashing these statements cost the page more
+# CPU than PostgreSQL spends running them.
+USER: BindParameter[int] = bindparam("user_id")
+ITEM: BindParameter[int] = bindparam("item_id")
+NOW: BindParameter[datetime] = bindparam("now")
+SINCE: BindParameter[datetime] = bindparam("since")
+AHEAD: BindParameter[datetime] = bindparam("ahead")  # now + the learn-ahead window
+DECK: BindParameter[int] = bindparam("deck_id")
+TOPIC: BindParameter[int] = bindparam("topic_id")
+
 
 def desired_retention(settings: StudySettings, critical: bool) -> float:
     """The retention a card is scheduled for: the learner's, or for a
@@ -81,34 +97,66 @@ def is_critical(item_id: ColumnElement[int] | InstrumentedAttribute[int]) -> Col
     )
 
 
-def _sibling_rated_since(user_id: int, since: datetime) -> ColumnElement[bool]:
-    """SQL: another card sharing one of ``Item``'s facts was rated since ``since``
-    (by the learner on the study page or by a quiz answer)."""
+def _sibling_rated_since() -> ColumnElement[bool]:
+    """SQL: another card sharing one of ``Item``'s facts was rated since ``SINCE``
+    (by the learner on the study page or by a quiz answer).
+
+    Written as ``Item.id IN (the siblings of the cards rated since)``, not as a
+    correlated EXISTS: PostgreSQL then reads the day's ratings once per
+    statement (a hashed subplan) rather than once per card of the deck, which
+    was most of the study page's database time."""
     mine, theirs = item_fact.alias("mine"), item_fact.alias("theirs")
-    return exists().where(
-        mine.c.item_id == Item.id,
-        theirs.c.fact_id == mine.c.fact_id,
-        theirs.c.item_id != Item.id,
-        ReviewLog.item_id == theirs.c.item_id,
-        ReviewLog.user_id == user_id,
-        ReviewLog.reviewed_at >= since,
+    return Item.id.in_(
+        select(mine.c.item_id)
+        .join(theirs, and_(theirs.c.fact_id == mine.c.fact_id, theirs.c.item_id != mine.c.item_id))
+        .join(ReviewLog, ReviewLog.item_id == theirs.c.item_id)
+        .where(ReviewLog.user_id == USER, ReviewLog.reviewed_at >= SINCE)
     )
 
 
-def _sibling_buries(user_id: int, since: datetime) -> ColumnElement[bool]:
-    """SQL: ``Item`` is not critical and a sibling was rated since ``since``
-    (never, where ``STUDY_BURY_SIBLINGS`` is off)."""
-    if not current_app.config["STUDY_BURY_SIBLINGS"]:
+def _bury() -> bool:
+    """Whether a rated card buries its siblings (``STUDY_BURY_SIBLINGS``): part of
+    the shape of the cached statements."""
+    return bool(current_app.config["STUDY_BURY_SIBLINGS"])
+
+
+def _sibling_buries(bury: bool) -> ColumnElement[bool]:
+    """SQL: ``Item`` is not critical and a sibling was rated since ``SINCE``
+    (never, without ``bury``)."""
+    if not bury:
         return false()
-    return and_(~is_critical(Item.id), _sibling_rated_since(user_id, since))
+    return and_(~is_critical(Item.id), _sibling_rated_since())
 
 
-def _buried(user_id: int, since: datetime) -> ColumnElement[bool]:
+def _buried(bury: bool) -> ColumnElement[bool]:
     """SQL, over ``Item`` outer-joined to the learner's ``CardState``: a new or
     review card that a sibling rated since the day began buries."""
-    return and_(
-        or_(CardState.id.is_(None), CardState.state == REVIEW), _sibling_buries(user_id, since)
-    )
+    return and_(or_(CardState.id.is_(None), CardState.state == REVIEW), _sibling_buries(bury))
+
+
+def _cards(deck: bool, topic: bool) -> list[ColumnElement[bool]]:
+    """WHERE conditions on ``Item``: the published flashcards, of ``DECK`` and of
+    ``TOPIC`` when asked."""
+    where = [Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES)]
+    if deck:
+        where.append(Item.deck_id == DECK)
+    if topic:
+        where.append(Item.topic_id == TOPIC)
+    return where
+
+
+def _values(user_id: int, now: datetime, since: datetime, scope: Scope | None) -> dict[str, Any]:
+    """The parameters of the cached statements for the learner, moment and scope."""
+    values: dict[str, Any] = {
+        "user_id": user_id,
+        "now": now,
+        "ahead": now + scheduling.LEARN_AHEAD,
+        "since": since,
+    }
+    if scope is not None:
+        values["deck_id"] = scope.deck.id
+        values["topic_id"] = scope.topic.id if scope.topic else None
+    return values
 
 
 @dataclass(frozen=True)
@@ -211,8 +259,13 @@ class DeckSummary:
     topics: list[TopicSummary]
 
 
+@cache
+def _deck_statement() -> Select[Deck]:
+    return select(Deck).where(Deck.slug == bindparam("slug"))
+
+
 def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
-    deck = db.session.scalar(select(Deck).where(Deck.slug == deck_slug))
+    deck = db.session.scalar(_deck_statement(), {"slug": deck_slug})
     if deck is None:
         return None
     if topic_key is None:
@@ -221,7 +274,9 @@ def find_scope(deck_slug: str, topic_key: str | None = None) -> Scope | None:
     return Scope(deck, topic) if topic else None
 
 
-def _new_cards_since(user_id: int, start: datetime) -> Select[int]:
+def _new_cards_since(
+    user_id: int | ColumnElement[Any], start: datetime | ColumnElement[Any]
+) -> Select[int]:
     """How many cards the learner studied for the first time since ``start``
     (a card a quiz answer brought in does not use up the daily limit)."""
     return select(func.count()).where(
@@ -232,7 +287,7 @@ def _new_cards_since(user_id: int, start: datetime) -> Select[int]:
     )
 
 
-def latest_review_query(user_id: int) -> Select[ReviewLog]:
+def latest_review_query(user_id: int | ColumnElement[int]) -> Select[ReviewLog]:
     """The learner's last rating: what undo takes back."""
     return (
         select(ReviewLog)
@@ -248,91 +303,100 @@ def _new_cards_today(user_id: int, now: datetime) -> int:
     return db.session.scalar(_new_cards_since(user_id, start)) or 0
 
 
-def _unseen(user_id: int) -> ColumnElement[bool]:
+def _unseen() -> ColumnElement[bool]:
     """The item has no card state for this learner: it is new to them."""
-    return ~exists().where(CardState.user_id == user_id, CardState.item_id == Item.id)
+    return ~exists().where(CardState.user_id == USER, CardState.item_id == Item.id)
 
 
-def _waiting(user_id: int, now: datetime) -> ColumnElement[bool]:
+def _waiting() -> ColumnElement[bool]:
     """The learner's card states to study now: reviews due, and learning cards due
     within the learn-ahead window. The range on ``due`` uses (user_id, due)."""
     return and_(
-        CardState.user_id == user_id,
-        CardState.due <= now + scheduling.LEARN_AHEAD,
-        or_(CardState.state != REVIEW, CardState.due <= now),
+        CardState.user_id == USER,
+        CardState.due <= AHEAD,
+        or_(CardState.state != REVIEW, CardState.due <= NOW),
     )
 
 
-def due_card_query(
-    user_id: int, scope: Scope, now: datetime, since: datetime
-) -> Select[CardState, Item, int, bool]:
+# What the study page shows of a card, loaded with it rather than one query each:
+# its topic, and its facts' sources for the "Source:" line (not the documents' text).
+SHOWN = (
+    joinedload(Item.topic),
+    selectinload(Item.facts).options(
+        defer(Fact.record), joinedload(Fact.source).defer(Source.text)
+    ),
+)
+
+
+@cache
+def _due_card_statement(topic: bool, bury: bool) -> Select[CardState, Item, int, bool]:
     """The first card state to study: learning due, then reviews due, then learning
-    ahead; siblings of a card rated since ``since`` (the day's start) wait."""
+    ahead; siblings of a card rated since ``SINCE`` (the day's start) wait."""
     priority = case(
         (CardState.state == REVIEW, REVIEW_DUE),
-        (CardState.due <= now, LEARNING_DUE),
+        (CardState.due <= NOW, LEARNING_DUE),
         else_=LEARNING_AHEAD,
     ).label("priority")
     return (
         select(CardState, Item)
         .add_columns(priority, is_critical(Item.id).label("critical"))
         .join(Item, Item.id == CardState.item_id)
-        .where(_waiting(user_id, now), *scope.conditions, ~_buried(user_id, since))
+        .where(_waiting(), *_cards(True, topic), ~_buried(bury))
         .order_by(priority, CardState.due, CardState.id)
         .limit(1)
+        .options(*SHOWN)
     )
 
 
-def new_card_query(user_id: int, scope: Scope, since: datetime) -> Select[Item, bool]:
+@cache
+def _new_card_statement(topic: bool, bury: bool) -> Select[Item, bool]:
     """The first card the learner has never rated, in the deck's topic order,
-    that no sibling rated since ``since`` (the day's start) buries."""
+    that no sibling rated since ``SINCE`` (the day's start) buries."""
     return (
         select(Item, is_critical(Item.id).label("critical"))
         .join(Topic, Topic.id == Item.topic_id)
-        .where(*scope.conditions, _unseen(user_id), ~_sibling_buries(user_id, since))
+        .where(*_cards(True, topic), _unseen(), ~_sibling_buries(bury))
         .order_by(Topic.position, Item.id)
         .limit(1)
+        .options(*SHOWN)
     )
 
 
-# What the study page shows of a card, loaded with it rather than one query each.
-SHOWN = (joinedload(Item.topic), joinedload(Item.source))
-
-
-def _next_card(
-    user_id: int, scope: Scope, now: datetime, since: datetime, new_left: int
-) -> StudyCard | None:
-    query = due_card_query(user_id, scope, now, since).options(*SHOWN)
-    due = db.session.execute(query).first()
+def _next_card(values: dict[str, Any], scope: Scope, new_left: int) -> StudyCard | None:
+    topic, bury = scope.topic is not None, _bury()
+    due = db.session.execute(_due_card_statement(topic, bury), values).first()
     if due is not None and due.priority != LEARNING_AHEAD:
         return StudyCard(due.Item, due.CardState, due.critical)
     if new_left > 0:
-        new = db.session.execute(new_card_query(user_id, scope, since).options(*SHOWN)).first()
+        new = db.session.execute(_new_card_statement(topic, bury), values).first()
         if new is not None:
             return StudyCard(new.Item, None, new.critical)
     return StudyCard(due.Item, due.CardState, due.critical) if due is not None else None
 
 
-def _chosen_card(user_id: int, scope: Scope, item_id: int) -> StudyCard | None:
+@cache
+def _chosen_card_statement(topic: bool) -> Select[Item, CardState, bool]:
+    return (
+        select(Item, CardState, is_critical(Item.id).label("critical"))
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == USER))
+        .where(Item.id == ITEM, *_cards(True, topic))
+        .options(*SHOWN)
+    )
+
+
+def _chosen_card(values: dict[str, Any], scope: Scope, item_id: int) -> StudyCard | None:
     """A card asked for by id (the answer of the card on screen, the card just
     undone), if it is a card of this scope."""
-    found = db.session.execute(
-        select(Item, CardState, is_critical(Item.id).label("critical"))
-        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
-        .where(Item.id == item_id, *scope.conditions)
-        .options(*SHOWN)
-    ).first()
+    statement = _chosen_card_statement(scope.topic is not None)
+    found = db.session.execute(statement, {**values, "item_id": item_id}).first()
     return StudyCard(found.Item, found.CardState, found.critical) if found else None
 
 
-def _tallies(
-    user_id: int, now: datetime, since: datetime, conditions: Sequence[ColumnElement[bool]]
-) -> dict[int, Tally]:
-    """Per topic id, the learner's numbers, counted in one grouped query; cards
-    buried by a sibling rated since ``since`` (the day's start) apart."""
-    waiting = _waiting(user_id, now)
-    buried = _buried(user_id, since)
-    rows = db.session.execute(
+@cache
+def _tally_statement(deck: bool, topic: bool, bury: bool) -> Select[int, int, int, int, int, int]:
+    waiting = _waiting()
+    buried = _buried(bury)
+    return (
         select(
             Item.topic_id,
             func.count(),
@@ -341,11 +405,18 @@ def _tallies(
             func.count(case((and_(waiting, CardState.state == REVIEW, ~buried), 1))),
             func.count(case((and_(buried, or_(CardState.id.is_(None), waiting)), 1))),
         )
-        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
-        .where(*conditions)
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == USER))
+        .where(*_cards(deck, topic))
         .group_by(Item.topic_id)
     )
-    return {topic_id: Tally(*counts) for topic_id, *counts in rows}
+
+
+def _tallies(values: dict[str, Any], scope: Scope | None) -> dict[int, Tally]:
+    """Per topic id, the learner's numbers for the scope (None: every deck), counted
+    in one grouped query; cards buried by a sibling rated since the day's start apart."""
+    topic = scope is not None and scope.topic is not None
+    statement = _tally_statement(scope is not None, topic, _bury())
+    return {topic_id: Tally(*counts) for topic_id, *counts in db.session.execute(statement, values)}
 
 
 def _new_left(settings: StudySettings, seen_today: int) -> int:
@@ -357,24 +428,27 @@ def new_left_today(user_id: int, settings: StudySettings, now: datetime) -> int:
     return _new_left(settings, _new_cards_today(user_id, now))
 
 
+@cache
+def _day_statement() -> Select[int, int, str]:
+    """Today's new cards and the last rating's id and origin, in one round trip."""
+    latest = latest_review_query(USER)
+    return select(
+        _new_cards_since(USER, SINCE).scalar_subquery(),
+        latest.with_only_columns(ReviewLog.id).scalar_subquery(),
+        latest.with_only_columns(ReviewLog.origin).scalar_subquery(),
+    )
+
+
 def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) -> Queue:
     """The counts and the card to show now; ``chosen`` asks for a particular card."""
     settings = settings_for(user_id)
     zone = accounts.time_zone(user_id)
-    since = clock.day_start(now, zone)
-    latest = latest_review_query(user_id)
-    # Today's new cards and the last rating's id and origin come back in one round trip.
-    new_today, last_review_id, last_origin = db.session.execute(
-        select(
-            _new_cards_since(user_id, since).scalar_subquery(),
-            latest.with_only_columns(ReviewLog.id).scalar_subquery(),
-            latest.with_only_columns(ReviewLog.origin).scalar_subquery(),
-        )
-    ).one()
+    values = _values(user_id, now, clock.day_start(now, zone), scope)
+    new_today, last_review_id, last_origin = db.session.execute(_day_statement(), values).one()
     new_left = _new_left(settings, new_today)
-    tally = Tally.total(_tallies(user_id, now, since, scope.conditions).values())
-    card = _chosen_card(user_id, scope, chosen) if chosen else None
-    card = card or _next_card(user_id, scope, now, since, new_left)
+    tally = Tally.total(_tallies(values, scope).values())
+    card = _chosen_card(values, scope, chosen) if chosen else None
+    card = card or _next_card(values, scope, new_left)
     intervals: dict[Rating, timedelta] = {}
     if card is not None:
         unfuzzed = scheduling.make_scheduler(
@@ -392,28 +466,34 @@ def queue(user_id: int, scope: Scope, now: datetime, chosen: int | None = None) 
         new_left=new_left,
         card=card,
         intervals=intervals,
-        next_due=None if card else next_due(user_id, scope, since, zone, buried=tally.buried),
+        next_due=None if card else next_due(values, scope, zone, buried=tally.buried),
         last_review_id=last_review_id,
         last_review_from_quiz=last_origin == QUIZ_ORIGIN,
     )
 
 
-def next_due(
-    user_id: int, scope: Scope, since: datetime, zone: ZoneInfo, *, buried: int = 0
-) -> datetime | None:
-    """When the learner's next card of the scope comes: the earliest due time,
-    a buried card's no earlier than the next local midnight; with ``buried``
-    cards waiting now, the next local midnight at the latest."""
-    held = _buried(user_id, since)
-    free_due, held_due = db.session.execute(
+@cache
+def _next_due_statement(topic: bool, bury: bool) -> Select[datetime, datetime]:
+    held = _buried(bury)
+    return (
         select(
             func.min(case((held, null()), else_=CardState.due)),
             func.min(case((held, CardState.due))),
         )
         .join(Item, Item.id == CardState.item_id)
-        .where(CardState.user_id == user_id, *scope.conditions)
-    ).one()
-    tomorrow = clock.day_start(since + timedelta(hours=36), zone)
+        .where(CardState.user_id == USER, *_cards(True, topic))
+    )
+
+
+def next_due(
+    values: dict[str, Any], scope: Scope, zone: ZoneInfo, *, buried: int = 0
+) -> datetime | None:
+    """When the learner's next card of the scope comes: the earliest due time,
+    a buried card's no earlier than the next local midnight; with ``buried``
+    cards waiting now, the next local midnight at the latest."""
+    statement = _next_due_statement(scope.topic is not None, _bury())
+    free_due, held_due = db.session.execute(statement, values).one()
+    tomorrow = clock.day_start(values["since"] + timedelta(hours=36), zone)
     times = [free_due, held_due and max(held_due, tomorrow), tomorrow if buried else None]
     return min((time for time in times if time is not None), default=None)
 
@@ -421,8 +501,7 @@ def next_due(
 def overview(user_id: int, now: datetime, new_left: int) -> list[DeckSummary]:
     """Every deck with flashcards, and its topics, with the learner's counts."""
     since = clock.day_start(now, accounts.time_zone(user_id))
-    cards = [Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES)]
-    tallies = _tallies(user_id, now, since, cards)
+    tallies = _tallies(_values(user_id, now, since, None), None)
     decks = db.session.scalars(
         select(Deck).options(selectinload(Deck.topics)).order_by(Deck.title)
     ).all()

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from fsrs import Rating
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import Select, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import CardState, Item, ReviewLog
 from quizapp.models.study import STUDY_ORIGIN
+from quizapp.progress import activity
 from quizapp.study import scheduling
 from quizapp.study.services.parameters import weights
 from quizapp.study.services.queue import (
     CARD_TYPES,
+    ITEM,
+    USER,
     desired_retention,
     is_critical,
     latest_review_query,
@@ -32,6 +36,16 @@ class NotACard(LookupError):
 class Outcome(enum.Enum):
     RECORDED = "recorded"
     ALREADY_RATED = "already rated"
+
+
+@cache
+def _card_statement() -> Select[int, bool, CardState]:
+    """The card to rate and the learner's state of it; built once, as every rating runs it."""
+    return (
+        select(Item.id, is_critical(Item.id).label("critical"), CardState)
+        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == USER))
+        .where(Item.id == ITEM, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
+    )
 
 
 def rate(
@@ -51,17 +65,13 @@ def rate(
     Raises:
         NotACard: the item is not a published flashcard.
     """
-    found = db.session.execute(
-        select(Item.id, is_critical(Item.id).label("critical"), CardState)
-        .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == user_id))
-        .where(Item.id == item_id, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
-    ).first()
+    found = db.session.execute(_card_statement(), {"user_id": user_id, "item_id": item_id}).first()
     if found is None:
         raise NotACard(item_id)
     state = found.CardState
     if (state.version if state else 0) != token:
         return Outcome.ALREADY_RATED
-    log = ReviewLog(user_id=user_id, item_id=item_id, duration_ms=duration_ms)
+    log = ReviewLog(user_id=user_id, item_id=item_id, duration_ms=duration_ms, origin=STUDY_ORIGIN)
     return record(log, state, rating, now, critical=bool(found.critical))
 
 
@@ -97,15 +107,16 @@ def record(
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             return Outcome.ALREADY_RATED
         db.session.add(log)
-        return Outcome.RECORDED
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                CardState(user_id=user_id, item_id=item_id, version=1, reviews=1, **after)
-            )
-            db.session.add(log)
-    except IntegrityError:  # another request created the first state a moment ago
-        return Outcome.ALREADY_RATED
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    CardState(user_id=user_id, item_id=item_id, version=1, reviews=1, **after)
+                )
+                db.session.add(log)
+        except IntegrityError:  # another request created the first state a moment ago
+            return Outcome.ALREADY_RATED
+    activity.count_review(user_id, now, log.origin)
     return Outcome.RECORDED
 
 
@@ -180,6 +191,7 @@ def _restore(log: ReviewLog, state: CardState | None) -> None:
         )
     if removed.rowcount != 1 or restored.rowcount != 1:  # type: ignore[attr-defined]
         raise _Raced
+    activity.uncount_review(log.user_id, log.reviewed_at, log.origin)
 
 
 class _Raced(Exception):
