@@ -52,7 +52,9 @@ def test_a_published_question_reaches_a_learner(
         if right:
             page.get_by_label(f"Correct (option {number})").check()
     page.get_by_label("Explanation").fill(EXPLANATION)
-    page.get_by_label("Linked facts").select_option(index=0)
+    facts = page.get_by_role("group", name="Linked facts")
+    facts.locator("details summary").first.click()  # a topic's facts, folded by default
+    facts.get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("heading", name="Preview: what a learner sees")).to_be_visible()
     page.get_by_role("button", name="Save").click()

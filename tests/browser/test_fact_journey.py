@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from quizapp.models import User
-from tests.browser.conftest import DROPPED_STATIC_FILE, browser, live_server, page
+from tests.browser.conftest import DROPPED_STATIC_FILE
 from tests.conftest import PASSWORD
 from tests.sources.conftest import LEAFLET
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings(DROPPED_STATIC_FILE)]
-__all__ = ["browser", "live_server", "page"]  # the browser fixtures, used here by name
 
 PASSAGE = "A white count below 4.0 × 10⁹/L is called leukopenia."
 
