@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
-from client import Session, forms
+from client import Reply, Session, forms
 from journeys import HOST, NOTHING_LEFT, RATING_WEIGHTS, RATINGS
 
 STEPS = ("GET card", "POST rating")
@@ -87,16 +87,8 @@ def rate(learner: Learner, due: float, path: str, rng: random.Random, tally: Tal
     the rating was due, so waiting for a thread or for this learner counts."""
     counted = tally.counts(due)
     with learner.lock:
-        try:
-            page = learner.session.request("GET", path)
-        except (OSError, http.client.HTTPException) as error:
-            tally.fail("GET card", f"GET {path}: {type(error).__name__}: {error}")
-            return
-        tally.answered()
-        if counted:
-            tally.latencies["GET card"].append(time.time() - due)
-        if page.status != 200:
-            tally.fail("GET card", f"GET {path} answered {page.status}")
+        page = _step(learner, tally, "GET card", ("GET", path, None), due, counted, 200)
+        if page is None:
             return
         form = next((f for f in forms(page.text) if f.attrs.get("id") == "study-rate"), None)
         if form is None:
@@ -107,19 +99,35 @@ def rate(learner: Learner, due: float, path: str, rng: random.Random, tally: Tal
             return
         fields: dict[str, Any] = form.hidden()
         fields["rating"] = str(rng.choices(RATINGS, RATING_WEIGHTS)[0])
-        sent = time.time()
-        try:
-            reply = learner.session.request("POST", form.action or f"{path}/review", fields)
-        except (OSError, http.client.HTTPException) as error:
-            tally.fail("POST rating", f"POST rating: {type(error).__name__}: {error}")
-            return
-        tally.answered()
-        if counted:
-            tally.latencies["POST rating"].append(time.time() - sent)
-        if reply.status != 303:
-            tally.fail("POST rating", f"POST rating answered {reply.status}, expected 303")
-            return
-        tally.notes["ratings"] += 1
+        request = ("POST", form.action or f"{path}/review", fields)
+        if _step(learner, tally, "POST rating", request, time.time(), counted, 303):
+            tally.notes["ratings"] += 1
+
+
+def _step(
+    learner: Learner,
+    tally: Tally,
+    step: str,
+    request: tuple[str, str, dict[str, Any] | None],
+    since: float,
+    counted: bool,
+    expected: int,
+) -> Reply | None:
+    """Send one request of a rating and tally it; None (the failure tallied) unless
+    it answered ``expected``."""
+    method, path, fields = request
+    try:
+        reply = learner.session.request(method, path, fields)
+    except (OSError, http.client.HTTPException) as error:
+        tally.fail(step, f"{method} {path}: {type(error).__name__}: {error}")
+        return None
+    tally.answered()
+    if counted:
+        tally.latencies[step].append(time.time() - since)
+    if reply.status != expected:
+        tally.fail(step, f"{method} {path} answered {reply.status}, expected {expected}")
+        return None
+    return reply
 
 
 def schedule(job: OpenJob, t0: float, end: float) -> list[tuple[float, int]]:

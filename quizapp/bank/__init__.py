@@ -18,7 +18,10 @@ def _only_instructors() -> None:
 
 def init_app(app: Flask) -> None:
     from quizapp.bank import routes  # noqa: F401
+    from quizapp.bank.citations import cited_sources
     from quizapp.bank.cli import bank_cli
 
     app.register_blueprint(bp)
     app.cli.add_command(bank_cli)
+    # Learners' pages (study cards) cite an item's facts by the same rule as quizzes.
+    app.add_template_filter(cited_sources, "cited_sources")

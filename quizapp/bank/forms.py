@@ -32,20 +32,16 @@ from quizapp.bank.authoring import MAX_EXPLANATION, MAX_OPTIONS, ItemDraft, prob
 from quizapp.bank.citations import quotes
 from quizapp.bank.services import DeckRows
 from quizapp.content import ItemType, Status, TextFormat
-from quizapp.web.fields import SelectChoice, TextArea
+from quizapp.web.fields import SelectChoice, TextArea, lines_of
 
 MAX_BULK = 500  # items changed by one bulk action
 MAX_ID = 2**31 - 1
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
 def _pairs(text: str | None, at_last: bool = True) -> dict[str, str]:
     """``answer = value`` lines as a mapping, split at the last "=" (a percent) or
     at the first (feedback, which may hold an "=" itself)."""
-    pairs = (line.rpartition("=") if at_last else line.partition("=") for line in _lines(text))
+    pairs = (line.rpartition("=") if at_last else line.partition("=") for line in lines_of(text))
     return {answer.strip(): value.strip() for answer, sep, value in pairs if sep}
 
 
@@ -185,13 +181,13 @@ class ItemForm(FlaskForm):
         )
 
     def validate_weights(self, field: TextAreaField) -> None:
-        lines = _lines(field.data)
+        lines = lines_of(field.data)
         pairs = _pairs(field.data)
         if len(pairs) != len(lines) or any(_percent(v) is None for v in pairs.values()):
             raise ValidationError("Write one answer = percent per line, e.g. “Fatigue = 50”.")
 
     def validate_answer_feedback(self, field: TextAreaField) -> None:
-        if len(_pairs(field.data, at_last=False)) != len(_lines(field.data)):
+        if len(_pairs(field.data, at_last=False)) != len(lines_of(field.data)):
             raise ValidationError("Write one answer = feedback per line.")
 
     def draft(self) -> ItemDraft:
@@ -231,7 +227,7 @@ class ItemForm(FlaskForm):
             explanation=self._explanation(),
             options=options,
             answer=answer,
-            accept=_lines(self.accept.data) if kind is ItemType.FILLIN else [],
+            accept=lines_of(self.accept.data) if kind is ItemType.FILLIN else [],
             feedback=feedback,
             text_format=self.text_format.data or TextFormat.PLAIN.value,
             weights={

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.bank.problems import Problems
 from quizapp.bank.services import EditConflict, add_source_version
-from quizapp.content.text import kebab
+from quizapp.content.text import kebab, unix_lines
 from quizapp.extensions import db
 from quizapp.models import Deck, Fact, Source, User
 from quizapp.models.content import WEB_ORIGIN
@@ -67,7 +67,7 @@ def add_source(
         SourceProblems: a required field is empty or a field is too long.
     """
     fields = _fields(title=title, author=author, publisher=publisher, address=address, seed=seed)
-    text = _lines(text)
+    text = unix_lines(text)
     problems = _problems(fields)
     if not text.strip():
         problems.setdefault("text", []).append("Add the document's text.")
@@ -132,7 +132,7 @@ def edit_source(
     if base_version != source.version:
         raise EditConflict
     fields = _fields(title=title, author=author, publisher=publisher, address=address)
-    new_text = _lines(text) if text and text.strip() else None
+    new_text = unix_lines(text) if text and text.strip() else None
     problems = _problems(fields)
     if new_text is None and source.text is not None:
         problems.setdefault("text", []).append("Keep the document's text.")
@@ -197,10 +197,6 @@ def _problems(fields: dict[str, Any]) -> dict[str, list[str]]:
                 f"Keep this to {LIMITS[name]} characters or fewer."
             )
     return problems
-
-
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _key(title: str) -> str:

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from .text import unix_lines
+
 if TYPE_CHECKING:
     from pypdf import PageObject
 
@@ -70,7 +72,7 @@ def extract_text(data: bytes, filename: str) -> Document:
     elif suffix in HTML_SUFFIXES:
         document = _html(_decoded(data))
     else:
-        text = _lines(_decoded(data))
+        text = unix_lines(_decoded(data))
         title = _MARKDOWN_TITLE.search(text) if suffix == ".md" else None
         document = Document(text, title.group(1).strip() if title else None, None)
     if not document.text.strip():
@@ -94,10 +96,6 @@ def _decoded(data: bytes) -> str:
         ) from None
 
 
-def _lines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _html(markup: str) -> Document:
     """A web page as inscriptis lays it out: headings on their own lines, list items as
     ``*`` bullets; the title from ``<title>``, else the first ``<h1>``."""
@@ -109,7 +107,7 @@ def _html(markup: str) -> Document:
     # every web worker and CLI command would otherwise load them (about 14 MB each).
     from inscriptis import get_text  # type: ignore[import-untyped]  # ships no type information
 
-    return Document(_lines(get_text(markup)), found, None)
+    return Document(unix_lines(get_text(markup)), found, None)
 
 
 class _Titles(HTMLParser):
@@ -166,4 +164,4 @@ def _pdf(data: bytes) -> Document:
         title = reader.metadata.title if reader.metadata else None
     except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise DocumentError("We could not read this file as a PDF.") from error
-    return Document(_lines(text), title or None, pages)
+    return Document(unix_lines(text), title or None, pages)

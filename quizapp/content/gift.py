@@ -45,6 +45,7 @@ from .interchange import (
 )
 from .model import Item, ItemType, Kind, NumericAnswer, TextFormat
 from .problems import BankError, Problem, Report
+from .text import unix_lines
 
 _SPECIAL = "\\:#=~{}"
 _ESCAPE = str.maketrans({char: "\\" + char for char in _SPECIAL} | {"\n": "\\n", "\r": ""})
@@ -229,7 +230,7 @@ def _label(question: ForeignQuestion) -> str:
 
 def _chunks(text: str) -> Iterator[tuple[int, list[str]]]:
     """Runs of non-blank lines (GIFT separates questions by blank lines), with their first line."""
-    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = unix_lines(text.removeprefix("\ufeff")).split("\n")
     numbered = enumerate(lines, start=1)
     for filled, run in itertools.groupby(numbered, key=lambda pair: bool(pair[1].strip())):
         if filled:

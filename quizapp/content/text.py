@@ -131,3 +131,9 @@ def without_echoes(explanation: str, prompt: str) -> str:
         ):
             kept.append(sentence)
     return " ".join(kept) or explanation
+
+
+def unix_lines(text: str) -> str:
+    """Line breaks as ``\n``: browsers send ``\r\n`` and old files ``\r``, and the
+    same text must compare (and quote) equal whichever way it arrived."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

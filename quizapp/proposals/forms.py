@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length
 
 from quizapp.bank.problems import Problems
 from quizapp.models import FactCandidate
-from quizapp.web.fields import SelectChoice, TextArea, add_error
+from quizapp.web.fields import SelectChoice, TextArea, add_error, lines_of
 
 NUMBER_HINT = "a number such as 4.5 (a point, not a comma, before the decimals)"
 
@@ -133,7 +133,7 @@ class CandidateForm(FlaskForm):
         if self.has("list"):
             block = record["list"]
             _put(block, "question", self.list_question.data)
-            block["members"] = _lines(self.members.data)
+            block["members"] = lines_of(self.members.data)
             block.pop("distractors", None)
             if wrong := self._wrong_answers():
                 block["distractors"] = wrong
@@ -161,7 +161,7 @@ class CandidateForm(FlaskForm):
             Refused: a line without its why.
         """
         wrong = []
-        for line in _lines(self.wrong_answers.data):
+        for line in lines_of(self.wrong_answers.data):
             text, _, why = (part.strip() for part in line.partition("="))
             if not (text and why):
                 raise Refused({"wrong_answers": [f"Write “{line}” as: wrong answer = why."]})
@@ -176,10 +176,6 @@ class CandidateForm(FlaskForm):
                 self.problems.append(message)
                 if field is not None:
                     add_error(field, message)
-
-
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _put(mapping: dict[str, Any], key: str, text: str | None) -> None:

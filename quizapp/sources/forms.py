@@ -29,7 +29,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import HiddenInput
 
 from quizapp.content.text import kebab
-from quizapp.web.fields import SelectChoice, TextArea, add_error
+from quizapp.web.fields import SelectChoice, TextArea, add_error, lines_of
 
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_KEY_WORDS = 6
@@ -42,10 +42,6 @@ def key_of(title: str, fallback: str, max_length: int = 64) -> str:
     """A kebab-case key made from a title ("Causes & risks" -> "causes-risks"), so
     an instructor never has to invent one; ``fallback`` when it has no Latin letter."""
     return kebab(title, fallback, words=MAX_KEY_WORDS, length=max_length)
-
-
-def _lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _key_check(field: StringField) -> None:
@@ -303,7 +299,7 @@ class FactForm(FlaskForm):
         optional = {
             "question": (self.question.data or "").strip(),
             "answer": (self.answer.data or "").strip(),
-            "accept": _lines(self.accept.data),
+            "accept": lines_of(self.accept.data),
             "distractors": _distractors(self.distractors.data),
             "cloze": (self.cloze.data or "").strip(),
             "number": self._number(),
@@ -345,7 +341,7 @@ class FactForm(FlaskForm):
         return number
 
     def _list(self) -> dict[str, Any]:
-        members = _lines(self.list_members.data)
+        members = lines_of(self.list_members.data)
         question = (self.list_question.data or "").strip()
         if not members and not question:
             return {}
@@ -420,7 +416,7 @@ def show_problems(
 
 
 def _check_pairs(field: TextArea) -> None:
-    pairs = [line.partition("=") for line in _lines(field.data)]
+    pairs = [line.partition("=") for line in lines_of(field.data)]
     if any(sep and not (text.strip() and why.strip()) for text, sep, why in pairs):
         raise ValidationError("Write one wrong answer = why it is wrong per line.")
 
@@ -428,7 +424,7 @@ def _check_pairs(field: TextArea) -> None:
 def _distractors(text: str | None) -> list[str | dict[str, str]]:
     """Lines ``wrong answer = why`` as ``{text, why}``; a line without "=" stays a plain
     wrong answer, as older bank files hold them (``quizapp bank lint`` asks for a why)."""
-    pairs = [line.partition("=") for line in _lines(text)]
+    pairs = [line.partition("=") for line in lines_of(text)]
     return [
         {"text": wrong.strip(), "why": why.strip()} if sep else wrong.strip()
         for wrong, sep, why in pairs

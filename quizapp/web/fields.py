@@ -14,7 +14,9 @@ from typing import Any, Protocol, TypeVar
 from wtforms import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3
 from wtforms.fields import Field, TextAreaField
 
-__all__ = ["SelectChoice", "TextArea", "add_error", "required"]
+from quizapp.content.text import unix_lines
+
+__all__ = ["SelectChoice", "TextArea", "add_error", "lines_of", "required"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -34,6 +36,11 @@ def required(field: _Holding[T]) -> T:
     return data
 
 
+def lines_of(text: str | None) -> list[str]:
+    """The non-blank lines of a one-entry-per-line textarea, trimmed."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 def add_error(field: Field, message: str) -> None:
     """Show ``message`` under ``field``: what a service refused after the form validated."""
     field.errors = [*field.errors, message]
@@ -47,4 +54,4 @@ class TextArea(TextAreaField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
         if isinstance(self.data, str):
-            self.data = self.data.replace("\r\n", "\n").replace("\r", "\n")
+            self.data = unix_lines(self.data)
