@@ -11,6 +11,7 @@ import html
 import http.client
 import re
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -134,13 +135,28 @@ class Session:
         self.connection.close()
 
 
+class Browser(Protocol):
+    """What a journey talks to: an HTTP :class:`Session`, or the app in this process."""
+
+    def request(self, method: str, path: str, form: Fields | None = None) -> Reply: ...
+
+    def close(self) -> None: ...
+
+
+B = TypeVar("B", bound=Browser)
+
+
 def sign_in(host: str, port: int, email: str, password: str) -> Session:
     """A session signed in through the login form, as a person would.
 
     Raises:
         SetupError: when the form is missing or the account is refused.
     """
-    session = Session(host, port)
+    return log_in(Session(host, port), email, password)
+
+
+def log_in(session: B, email: str, password: str) -> B:
+    """Sign ``session`` in through the login form (see :func:`sign_in`)."""
     page = session.request("GET", "/auth/login")
     csrf = next(
         (f.hidden()["csrf_token"] for f in forms(page.text) if "csrf_token" in f.hidden()), None

@@ -15,10 +15,11 @@ import re
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from client import Form, Reply, Session, SetupError, forms, links, sign_in
+from client import Browser, Form, Reply, SetupError, forms, links, log_in, sign_in
 
 HOST = "127.0.0.1"
 NOTHING_LEFT = "Nothing more to study here for now"
@@ -58,7 +59,7 @@ class Recorder:
     def call(
         self,
         step: str,
-        session: Session,
+        session: Browser,
         method: str,
         path: str,
         form: dict[str, Any] | None = None,
@@ -106,12 +107,15 @@ class Journey:
     # A pseudo-step: the latency of a whole iteration (its requests back to back).
     loop_step: str | None = None
 
-    def __init__(self, job: ClientJob) -> None:
+    def __init__(self, job: ClientJob, connect: Callable[[], Browser] | None = None) -> None:
         self.job = job
+        self.connect = connect  # None: over HTTP to ``job.port``
         self.rng = random.Random(job.seed)
         self.notes: Counter[str] = Counter()
 
-    def sign_in(self, email: str) -> Session:
+    def sign_in(self, email: str) -> Browser:
+        if self.connect is not None:
+            return log_in(self.connect(), email, self.job.password)
         return sign_in(HOST, self.job.port, email, self.job.password)
 
     def prepare(self) -> None:

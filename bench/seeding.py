@@ -63,6 +63,9 @@ TIME_ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Ad
 RATING_WEIGHTS = (0.15, 0.15, 0.6, 0.1)
 FIRST_STABILITY = {Rating.Again: 0.2, Rating.Hard: 1.2, Rating.Good: 2.3, Rating.Easy: 8.3}
 STABILITY_GROWTH = {Rating.Hard: 1.2, Rating.Good: 2.5, Rating.Easy: 4.0}
+# FSRS's own maximum_interval: a long history (10M ratings) would otherwise grow
+# a card's stability past any date.
+MAX_STABILITY_DAYS = 36500.0
 DIFFICULTY_STEP = {Rating.Again: 0.6, Rating.Hard: 0.3, Rating.Good: -0.1, Rating.Easy: -0.5}
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 
@@ -142,7 +145,7 @@ class SimulatedCard:
         elif rating is Rating.Again:
             self.stability = max(0.1, self.stability * 0.3)
         else:
-            self.stability *= STABILITY_GROWTH[rating]
+            self.stability = min(MAX_STABILITY_DAYS, self.stability * STABILITY_GROWTH[rating])
         self.difficulty = min(10.0, max(1.0, self.difficulty + DIFFICULTY_STEP[rating]))
         if rating is Rating.Again:
             self.state = State.Relearning if self.state is State.Review else State.Learning

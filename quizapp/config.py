@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from quizapp.bundled import QUESTIONS_DIR
 from quizapp.clock import wall_clock
@@ -24,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     # "production" refuses to start without an explicit SECRET_KEY.
     "ENV_NAME": "development",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # PostgreSQL: plan a statement the app runs again and again once per connection
+    # (psycopg prepares it from the fifth run) instead of on every run; see
+    # _plan_once. False leaves PostgreSQL's own choice.
+    "DATABASE_PLAN_ONCE": True,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -92,9 +97,31 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _plan_once(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
     _check_base_url(app)
+
+
+def _plan_once(app: Flask) -> None:
+    """Have PostgreSQL keep one (generic) plan per prepared statement.
+
+    The study page's statements took longer to plan than to run (the tally: 2.4 ms
+    planning, 1.4 ms running): PostgreSQL re-plans a prepared statement for each
+    run while it guesses that plans for the given values beat a generic one. The
+    app's statements look up one learner's rows by indexed keys, where the generic
+    plan is the same plan; forcing it halved the database's CPU for a study page.
+    """
+    uri = str(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not (uri.startswith("postgresql") and app.config["DATABASE_PLAN_ONCE"]):
+        return
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect_args = dict(options.get("connect_args", {}))
+    # connect_args replaces the URL's own ?options= (a search_path, say): keep both.
+    given = connect_args.get("options") or make_url(uri).query.get("options") or ""
+    connect_args["options"] = f"{given} -c plan_cache_mode=force_generic_plan".strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _check_base_url(app: Flask) -> None:

@@ -26,11 +26,23 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, got_request_exception, session
 from flask.wrappers import Response
+from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def dialect() -> str:
+    """The name of the database in use: "postgresql" or "sqlite"."""
+    return db.session.get_bind().dialect.name
+
+
+def conflict_insert(dialect_name: str, entity: Any) -> postgresql.Insert | sqlite.Insert:
+    """An ``INSERT`` that can say ``ON CONFLICT …`` in ``dialect_name``'s SQL."""
+    make = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    return make(entity)
 
 
 def commit_early() -> None:

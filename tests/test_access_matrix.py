@@ -132,6 +132,7 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 200},
     ("POST", "/classes/"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 400},
     ("GET", "/classes/<int:classroom_id>"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
+    ("POST", "/classes/<int:classroom_id>/figures"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("POST", "/classes/<int:classroom_id>/code"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("POST", "/classes/<int:classroom_id>/joining"): {ANON: SIGN_IN, LEARNER: 403, INSTRUCTOR: 404},
     ("GET", "/classes/join"): {ANON: SIGN_IN, LEARNER: 200, INSTRUCTOR: 403},

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     shared_group(app, "export").add_command(cli.progress)
+    app.cli.add_command(cli.classes_cli)
     app.jinja_env.filters["join_code"] = display_code
     app.jinja_env.globals.update(
         pct=cells.pct,

@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 from flask import url_for
 from markupsafe import Markup, escape
 
-from quizapp.classes.grid import MasteryGrid
+from quizapp.classes.grid import Cell, MasteryGrid
 from quizapp.classes.roster import LearnerStats
-from quizapp.progress.mastery import TopicMastery
 from quizapp.web.templating import local_time, viewer_zone
 
 
@@ -48,7 +47,7 @@ def when(value: datetime | None, zone: ZoneInfo | None = None) -> Markup:
     return Markup(f'<time datetime="{value.isoformat()}">{local_time(value, zone=zone)}</time>')
 
 
-def _cell(cell: TopicMastery | None) -> str:
+def _cell(cell: Cell | None) -> str:
     band = MasteryGrid.band(cell)
     if cell is None:
         return NOT_STUDIED
@@ -58,7 +57,7 @@ def _cell(cell: TopicMastery | None) -> str:
     return f'<td class="num mastery-{band}" title="{title}">{_percent(cell.mastery)}</td>'
 
 
-def mastery_cell(cell: TopicMastery | None) -> Markup:
+def mastery_cell(cell: Cell | None) -> Markup:
     """The percent as text, with a band colour behind it (never the only cue)."""
     return Markup(_cell(cell))
 

@@ -100,7 +100,7 @@ def write_roster(out: TextIO, classroom: Classroom, learners: Learners, grid: Ma
             ),
             *assigned.csv_values(learner.id),
         ]
-        for learner in roster(classroom.id, Sorting("name"), learners)
+        for learner in roster(classroom.id, learners)
     )
     return write_csv(out, header, rows)
 

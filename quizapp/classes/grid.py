@@ -1,22 +1,36 @@
-"""The topic × learner mastery grid of a class page, and ordering the roster by it."""
+"""The topic × learner mastery grid of a class page, and ordering the roster by
+any column of either."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Protocol
 
 from sqlalchemy import select
 
-from quizapp.classes.roster import LearnerStats
+from quizapp.classes.roster import SORT_VALUES, LearnerStats
 from quizapp.classes.selection import Sorting, missing_last
 from quizapp.extensions import db
 from quizapp.models import Deck, Topic
-from quizapp.progress.mastery import Learners, TopicMastery, topic_mastery
+from quizapp.progress.mastery import Learners, topic_mastery
 
 MASTERED = 0.8  # a topic counts as mastered from 80 % mastery
+
+
+class Cell(Protocol):
+    """What a grid shows of a learner's mastery of a topic: a ``TopicMastery``
+    just computed, or the figures of one kept in a class's summary."""
+
+    @property
+    def mastery(self) -> float | None: ...
+    @property
+    def quiz_answers(self) -> int: ...
+    @property
+    def reviews(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -24,17 +38,17 @@ class MasteryGrid:
     """Topic × learner mastery, from THE definition in ``quizapp.progress.mastery``."""
 
     topics: list[Topic]
-    cells: dict[tuple[int, int], TopicMastery] = field(default_factory=dict)
+    cells: Mapping[tuple[int, int], Cell] = field(default_factory=dict)
 
     @cached_property
     def topic_ids(self) -> list[int]:
         return [topic.id for topic in self.topics]
 
-    def cell(self, learner_id: int, topic_id: int) -> TopicMastery | None:
+    def cell(self, learner_id: int, topic_id: int) -> Cell | None:
         return self.cells.get((learner_id, topic_id))
 
     @staticmethod
-    def band(cell: TopicMastery | None) -> str | None:
+    def band(cell: Cell | None) -> str | None:
         """``high`` (mastered), ``mid`` (half way) or ``low``; None when not studied."""
         if cell is None or cell.mastery is None:
             return None
@@ -55,16 +69,16 @@ class MasteryGrid:
         """How many topics the learner has mastered (mastery of at least ``MASTERED``)."""
         return self._mastered[learner_id]
 
-    def sort_key(self, key: str) -> Callable[[int], float | None] | None:
-        """The value a grid column sorts by (``topic-<id>`` or ``mastered``), per learner."""
+    def sort_key(self, key: str) -> Callable[[LearnerStats], float | None] | None:
+        """The value a grid column sorts by (``topic-<id>`` or ``mastered``), per roster row."""
         if key == "mastered":
-            return lambda learner_id: self.mastered(learner_id)
+            return lambda row: self.mastered(row.id)
         topic_id = topic_column(key)
         if topic_id is None or all(topic.id != topic_id for topic in self.topics):
             return None
 
-        def mastery(learner_id: int) -> float | None:
-            cell = self.cell(learner_id, topic_id)
+        def mastery(row: LearnerStats) -> float | None:
+            cell = self.cell(row.id, topic_id)
             return cell.mastery if cell else None
 
         return mastery
@@ -90,15 +104,18 @@ def mastery_grid(learners: Learners, now: datetime, topics: list[Topic]) -> Mast
     )
 
 
-def sort_by_grid(
+def sort_roster(
     rows: list[LearnerStats], grid: MasteryGrid, sorting: Sorting
 ) -> list[LearnerStats]:
-    """Order the roster by a grid column, missing values last, ties by name.
+    """Order the roster, given by name, by a column of the roster or the grid:
+    missing values last, ties by name (the sort is stable).
 
-    Mastery is defined in Python over SQL sums (``TopicMastery.mastery``), so a
-    grid column is ordered here rather than re-defining mastery in SQL.
+    In Python rather than SQL: the numbers come from a class's stored summary,
+    and mastery is defined in Python over SQL sums (``TopicMastery.mastery``).
     """
-    value = grid.sort_key(sorting.key)
+    if sorting.key == "name":
+        return rows[::-1] if sorting.descending else rows
+    value = SORT_VALUES.get(sorting.key) or grid.sort_key(sorting.key)
     if value is None:
         return rows
-    return sorted(rows, key=lambda row: missing_last(value(row.id), sorting.descending))
+    return sorted(rows, key=lambda row: missing_last(value(row), sorting.descending))

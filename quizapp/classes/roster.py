@@ -10,18 +10,29 @@ functions), so a page costs the same few statements for 3 learners or 500.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Float, Select, SQLColumnExpression, case, cast, func, select, union_all
+from sqlalchemy import Float, Select, case, cast, func, select, union_all
 from sqlalchemy.sql.selectable import Subquery
 
-from quizapp.classes.selection import Sorting, class_learners
+from quizapp.classes.selection import class_learners
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Enrolment, Response, ReviewLog, User
 from quizapp.models.study import STUDY_ORIGIN
 from quizapp.progress.mastery import AGAIN, Learners, among
+
+
+class Member(NamedTuple):
+    """A learner of the class as the roster names them: the first fields of
+    :class:`LearnerStats`, in the same order."""
+
+    id: int
+    name: str
+    email: str
+    joined_at: datetime
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,24 @@ ROSTER_COLUMNS = {
     "reviews": "Reviews",
     "cards": "Cards reviewed",
     "active": "Last active",
+}
+
+
+def _timestamp(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+# What each roster column but the name sorts by (a number, or None: missing).
+SORT_VALUES: dict[str, Callable[[LearnerStats], float | None]] = {
+    "joined": lambda row: row.joined_at.timestamp(),
+    "attempts": lambda row: row.attempts,
+    "average": lambda row: row.average,
+    "best": lambda row: row.best,
+    "last": lambda row: row.last,
+    "retention": lambda row: row.retention,
+    "reviews": lambda row: row.reviews,
+    "cards": lambda row: row.cards,
+    "active": lambda row: _timestamp(row.last_active),
 }
 
 
@@ -127,72 +156,63 @@ def _last_activity(learners: Learners) -> Subquery:
     )
 
 
+def members_query(classroom_id: int) -> Select[int, str, str, datetime]:
+    """The class's members (id, name, e-mail, joined), by name: the roster's
+    first columns, and all the class page reads live on each view."""
+    return (
+        select(User.id, User.display_name, User.email, Enrolment.joined_at)
+        .select_from(Enrolment)
+        .join(User, User.id == Enrolment.learner_id)
+        .where(Enrolment.classroom_id == classroom_id)
+        .order_by(func.lower(User.display_name), User.id)
+    )
+
+
+def members(classroom_id: int) -> list[Member]:
+    return [Member(*row) for row in db.session.execute(members_query(classroom_id))]
+
+
 def roster_query(
-    classroom_id: int, sorting: Sorting, learners: Learners, learner_id: int | None = None
+    classroom_id: int, learners: Learners, learner_id: int | None = None
 ) -> Select[Any]:
     """The roster with the numbers of ``learners`` (the class's, or just
-    ``learner_id``), in one statement, in ``sorting``'s order."""
+    ``learner_id``), in one statement, by name."""
     quiz, recall, activity = (
         _quiz_stats(learners),
         _review_stats(learners),
         _last_activity(learners),
     )
-    columns: dict[str, SQLColumnExpression[Any]] = {
-        "name": func.lower(User.display_name),
-        "joined": Enrolment.joined_at,
-        "attempts": func.coalesce(quiz.c.attempts, 0),
-        "average": quiz.c.average,
-        "best": quiz.c.best,
-        "last": quiz.c.last,
-        "retention": recall.c.retention,
-        "reviews": func.coalesce(recall.c.reviews, 0),
-        "cards": func.coalesce(recall.c.cards, 0),
-        "active": activity.c.last_active,
-    }
-    # A grid column is ordered afterwards (see sort_by_grid): name order breaks its ties.
-    chosen = columns.get(sorting.key, columns["name"])
-    order = chosen.desc() if sorting.descending and sorting.key in columns else chosen.asc()
     query = (
-        select(
-            User.id,
-            User.display_name,
-            User.email,
-            Enrolment.joined_at,
-            columns["attempts"],
+        members_query(classroom_id)
+        .add_columns(
+            func.coalesce(quiz.c.attempts, 0),
             quiz.c.average,
             quiz.c.best,
             quiz.c.last,
-            columns["reviews"],
+            func.coalesce(recall.c.reviews, 0),
             recall.c.retention,
-            columns["cards"],
+            func.coalesce(recall.c.cards, 0),
             activity.c.last_active,
         )
-        .select_from(Enrolment)
-        .join(User, User.id == Enrolment.learner_id)
         .outerjoin(quiz, quiz.c.learner_id == User.id)
         .outerjoin(recall, recall.c.learner_id == User.id)
         .outerjoin(activity, activity.c.learner_id == User.id)
-        .where(Enrolment.classroom_id == classroom_id)
-        .order_by(order.nulls_last(), func.lower(User.display_name), User.id)
     )
     if learner_id is not None:
         query = query.where(Enrolment.learner_id == learner_id)
     return query
 
 
-def roster(
-    classroom_id: int, sorting: Sorting, learners: Learners | None = None
-) -> list[LearnerStats]:
-    """Every member's roster line; pass ``learners`` when they are read already."""
+def roster(classroom_id: int, learners: Learners | None = None) -> list[LearnerStats]:
+    """Every member's roster line, by name; pass ``learners`` when they are read already."""
     if learners is None:
         learners = class_learners(classroom_id)
-    query = roster_query(classroom_id, sorting, learners)
-    return [LearnerStats(*row) for row in db.session.execute(query)]
+    return [LearnerStats(*row) for row in db.session.execute(roster_query(classroom_id, learners))]
 
 
 def learner_stats(classroom_id: int, learner_id: int) -> LearnerStats | None:
     """One member's roster line; None when they are not in the class."""
     row = db.session.execute(
-        roster_query(classroom_id, Sorting("name"), [learner_id], learner_id=learner_id)
+        roster_query(classroom_id, [learner_id], learner_id=learner_id)
     ).first()
     return LearnerStats(*row) if row else None

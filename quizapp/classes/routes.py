@@ -4,6 +4,8 @@ pages, item analysis and CSV downloads; a learner's join and leave."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -14,12 +16,13 @@ from sqlalchemy.orm import selectinload
 from quizapp import clock
 from quizapp.auth.limits import guess_limits
 from quizapp.classes import bp, exports, services
+from quizapp.classes import summaries as class_summaries
 from quizapp.classes.access import classroom_or_404
 from quizapp.classes.forms import ClassroomForm, JoinForm
-from quizapp.classes.grid import all_topics, mastery_grid, sort_by_grid, topic_column
+from quizapp.classes.grid import all_topics, mastery_grid, sort_roster, topic_column
 from quizapp.classes.items import ITEM_COLUMNS, ITEM_FILTERS, ITEM_THRESHOLDS, item_analysis
 from quizapp.classes.reviews import recent_reviews, review_counts
-from quizapp.classes.roster import ROSTER_COLUMNS, learner_stats, roster
+from quizapp.classes.roster import ROSTER_COLUMNS, learner_stats, members
 from quizapp.classes.selection import Learners, Sorting, all_learners, class_learners
 from quizapp.extensions import db
 from quizapp.models import Classroom, Enrolment, Role
@@ -60,19 +63,36 @@ def index() -> ResponseReturnValue:
 @bp.route("/<int:classroom_id>")
 @instructor_required
 def show(classroom_id: int) -> str:
-    """The join code, the roster with each learner's numbers, and the mastery grid."""
+    """The join code, the roster with each learner's numbers, and the mastery grid:
+    the members live, their numbers from the class's summary (at most
+    ``SUMMARY_MAX_AGE`` old)."""
     classroom = _own_classroom(classroom_id)
     sorting = Sorting.read(request.args, _roster_sortable, "name")
-    learners = class_learners(classroom.id)
-    grid = mastery_grid(learners, clock.now(), all_topics())
-    rows = sort_by_grid(roster(classroom.id, sorting, learners), grid, sorting)
+    figures = class_summaries.class_figures(classroom, members(classroom.id), clock.now())
     return render_template(
         "classes/show.html",
         classroom=classroom,
-        roster=rows,
-        grid=grid,
+        roster=sort_roster(figures.roster, figures.grid, sorting),
+        grid=figures.grid,
+        computed_at=figures.computed_at,
+        max_age_minutes=class_summaries.SUMMARY_MAX_AGE // timedelta(minutes=1),
         sorting=sorting,
         columns=ROSTER_COLUMNS,
+    )
+
+
+@bp.route("/<int:classroom_id>/figures", methods=["POST"])
+@instructor_required
+def refresh_figures(classroom_id: int) -> ResponseReturnValue:
+    """Recompute the class page's figures now; back to the page in the same order."""
+    classroom = _own_classroom(classroom_id)
+    class_summaries.refresh(classroom)
+    flash("The figures are up to date.", "success")
+    order: dict[str, Any] = {
+        key: request.args[key] for key in ("sort", "dir") if key in request.args
+    }
+    return redirect(
+        url_for("classes.show", classroom_id=classroom.id, _anchor="roster", **order), 303
     )
 
 

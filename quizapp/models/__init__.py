@@ -4,7 +4,7 @@ from quizapp.models.account import PasswordReset
 from quizapp.models.activity import DailyActivity
 from quizapp.models.assignments import Assignment
 from quizapp.models.base import Base, UTCDateTime
-from quizapp.models.classes import ClassInstructor, Classroom, Enrolment
+from quizapp.models.classes import ClassInstructor, Classroom, ClassSummary, Enrolment
 from quizapp.models.content import (
     Deck,
     Fact,
@@ -38,6 +38,7 @@ __all__ = [
     "CardState",
     "ClassInstructor",
     "Classroom",
+    "ClassSummary",
     "DailyActivity",
     "Deck",
     "Enrolment",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import now
-from quizapp.models.base import Base, UTCDateTime
+from quizapp.models.base import Base, JSONType, UTCDateTime
 from quizapp.models.user import User
 
 
@@ -78,3 +79,21 @@ class ClassInstructor(Base):
 
     classroom: Mapped[Classroom] = relationship(back_populates="co_instructors")
     instructor: Mapped[User] = relationship()
+
+
+class ClassSummary(Base):
+    """A class's figures as last computed: every member's roster numbers and
+    mastery cells (:mod:`quizapp.classes.summaries` writes and reads them).
+
+    The class page shows these instead of counting 500 learners' history on
+    each view; names, e-mails and joining dates are not kept here, they are
+    read live. One row per class, replaced when it is refreshed.
+    """
+
+    __tablename__ = "class_summary"
+
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    figures: Mapped[dict[str, Any]] = mapped_column(JSONType)

@@ -70,27 +70,27 @@ class Days:
     def dates(self) -> list[dt.date]:  # plain ``date`` here names the method above
         return [self.date(number) for number in range(len(self))]
 
-    def number(self, column: SQLColumnExpression[datetime], name: str) -> ColumnElement[int]:
-        """SQL: the number of the day ``column`` falls on.
-
-        Anything before the first day counts as day 0 and anything after the
-        last as the last day, so the caller filters the range it wants
-        (``start <= column < end``), on an index. The bounds are bound
-        parameters named ``<name>__<n>``: execute the statement with
-        :meth:`parameters`. So the expression (a few hundred SQL nodes for a
-        year) is built once per process, not on every request.
-        """
-        return _numbering(column, len(self), name)
-
     def parameters(self, name: str) -> dict[str, datetime]:
-        """The values of the bounds :meth:`number` named ``name`` refers to."""
+        """The values of the bounds :func:`numbering` named ``name`` refers to."""
         return {f"{name}__{n}": bound for n, bound in enumerate(self.bounds)}
 
 
 @functools.cache
-def _numbering(column: SQLColumnExpression[datetime], count: int, name: str) -> ColumnElement[int]:
+def numbering(
+    column: SQLColumnExpression[datetime], count: int, name: str, *, past_end: bool = False
+) -> ColumnElement[int]:
+    """SQL: the number of the day ``column`` falls on, of ``count`` days.
+
+    Anything before the first day counts as day 0, and anything after the last
+    as the last day, or as day ``count`` when ``past_end``; so the caller
+    filters the range it wants (``start <= column < end``), on an index, or
+    sets the days past the end aside. The bounds are bound parameters named
+    ``<name>__<n>``: execute the statement with :meth:`Days.parameters`. So the
+    expression (a few hundred SQL nodes for a year) is built once per process,
+    not on every request.
+    """
     bounds = [bindparam(f"{name}__{n}", type_=UTCDateTime()) for n in range(count + 1)]
-    return _search(column, bounds, 0, count)
+    return _search(column, bounds, 0, count + 1 if past_end else count)
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:

@@ -30,7 +30,8 @@ parameters, then the evidence):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import functools
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -47,6 +48,7 @@ from sqlalchemy import (
     SQLColumnExpression,
     bindparam,
     cast,
+    extract,
     func,
     literal,
     null,
@@ -66,20 +68,28 @@ from quizapp.models import (
     UTCDateTime,
 )
 from quizapp.models.parameters import FsrsParameters
-from quizapp.progress.days import Days
+from quizapp.progress.days import Days, numbering
 from quizapp.study import scheduling
 from quizapp.study.services.queue import CARD_TYPES
 
 # Learner ids, or a query that selects them, used as ``IN (…)`` through ``among``.
 Learners = Collection[int] | Select[int]
+LearnerColumn = SQLColumnExpression[int] | SQLColumnExpression[int | None]
+# Which learners a statement reads, as a condition on a learner id column.
+Whose = Callable[[LearnerColumn], ColumnElement[bool]]
 WINDOW_DAYS = 90
 WINDOW = timedelta(days=WINDOW_DAYS)
-RECENCY = "recency"  # the name of the window's bounds in the SQL (see Days.number)
+RECENCY = "recency"  # the name of the window's bounds in the SQL (see days.numbering)
 MIN_EVIDENCE = 3  # reviews and answers together, before mastery is shown
 AGAIN = 1  # fsrs Rating.Again
 # The kinds of row the mastery query returns: a card in one of fsrs's states, or answers.
 LEARNING, REVIEW, RELEARNING = (int(state) for state in State)
 QUIZ = 0
+# The one learner of the dashboard's statements; the window's start and end (now).
+LEARNER: BindParameter[int] = bindparam("learner_id")
+SINCE: BindParameter[datetime] = bindparam("since", type_=UTCDateTime())
+NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime())
+DAY_SECONDS = 86400
 
 # Retrievability depends only on the card's stability, its elapsed days and the
 # forgetting curve's shape (the parameters), not on the retention asked for.
@@ -178,11 +188,33 @@ def recency_days(now: datetime) -> Days:
     )
 
 
-def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...]]:
+def _period(dialect: str) -> ColumnElement[int]:
+    """SQL: the period of :func:`recency_days` an answer of the window falls in.
+
+    On PostgreSQL, from the answer's age: ``EXTRACT`` gives its seconds as an
+    exact numeric, so ``floor`` finds the same period as the bounds would, and
+    the statement has two parameters rather than 91 (psycopg parses a statement
+    of over 50 parameters afresh on every run: half the query's cost). SQLite
+    counts dates in floating point days, so there the bounds are compared.
+    """
+    if dialect != "postgresql":
+        return numbering(Response.answered_at, WINDOW_DAYS, RECENCY)
+    age = extract("epoch", NOW - Response.answered_at) / DAY_SECONDS
+    # The answers of the last 24 hours (and any stamped later than now) are the last period's.
+    return cast(func.least(WINDOW_DAYS - 1, func.floor(WINDOW_DAYS - age)), Integer)
+
+
+def parameters(now: datetime, dialect: str) -> dict[str, datetime]:
+    """The values of :func:`mastery_query`'s window at ``now``."""
+    if dialect != "postgresql":
+        return {"since": now - WINDOW, **recency_days(now).parameters(RECENCY)}
+    return {"since": now - WINDOW, "now": now}
+
+
+def mastery_query(whose: Whose, dialect: str) -> Select[tuple[object, ...]]:
     """Per learner: a row per card learned or relearning (kind: its state;
     stability, last review, ratings) and a row per topic answered (kind ``QUIZ``: answers, Σ weight,
-    Σ weight × score), in one statement, to run with ``recency_days(now).parameters(RECENCY)``."""
-    since = now - WINDOW
+    Σ weight × score), in one statement, to run with :func:`parameters`."""
     cards = (
         select(
             CardState.user_id.label("learner_id"),
@@ -197,13 +229,13 @@ def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...
         )
         .join(Item, Item.id == CardState.item_id)
         .where(
-            among(CardState.user_id, learners),
+            whose(CardState.user_id),
             CardState.state != LEARNING,
             Item.status == Status.PUBLISHED,
             Item.type.in_(CARD_TYPES),
         )
     )
-    weight = (recency_days(now).number(Response.answered_at, RECENCY) + 1) * (1.0 / WINDOW_DAYS)
+    weight = (_period(dialect) + 1) * (1.0 / WINDOW_DAYS)
     answers = (
         select(
             Attempt.learner_id,
@@ -219,26 +251,74 @@ def mastery_query(learners: Learners, now: datetime) -> Select[tuple[object, ...
         .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .join(Response, Response.attempt_question_id == AttemptQuestion.id)
         .where(
-            among(Attempt.learner_id, learners),
+            whose(Attempt.learner_id),
             # No answer is given after its attempt finished: this spares reading
             # the questions of every older attempt, so the cost follows the window.
-            or_(Attempt.finished_at.is_(None), Attempt.finished_at >= since),
-            Response.answered_at >= since,
+            or_(Attempt.finished_at.is_(None), Attempt.finished_at >= SINCE),
+            Response.answered_at >= SINCE,
         )
         .group_by(Attempt.learner_id, AttemptQuestion.topic_id)
     )
     return union_all(cards, answers).subquery().select()
 
 
-def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
-    """Every (learner, topic) with any evidence, ordered by learner and topic.
+def models_query(whose: Whose) -> Select[int, int | None, list[float]]:
+    """The fits that schedule the learners' cards (see :func:`_models`)."""
+    return select(FsrsParameters.deck_id, FsrsParameters.user_id, FsrsParameters.parameters).where(
+        FsrsParameters.in_use,
+        or_(FsrsParameters.user_id.is_(None), whose(FsrsParameters.user_id)),
+    )
 
-    The rows (one per card studied: thousands for a class) are added up in
-    plain lists, one ``TopicMastery`` per cell at the end."""
+
+def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
+    """Every (learner, topic) with any evidence, ordered by learner and topic."""
+    dialect = _dialect()
+
+    def whose(column: LearnerColumn) -> ColumnElement[bool]:
+        return among(column, learners)
+
+    return _cells(mastery_query(whose, dialect), models_query(whose), {}, now, dialect)
+
+
+def learner_mastery(learner_id: int, now: datetime) -> list[TopicMastery]:
+    """``topic_mastery([learner_id], now)``, for the dashboard: its statements are
+    built once per process with the learner as a bind parameter. Building and
+    hashing them cost more than running them, and their SQL is then the same for
+    every learner, so the driver prepares them once per connection rather than
+    PostgreSQL planning them anew on each view."""
+    dialect = _dialect()
+    query, fits = _learner_statements(dialect)
+    return _cells(query, fits, {"learner_id": learner_id}, now, dialect)
+
+
+def _the_learner(column: LearnerColumn) -> ColumnElement[bool]:
+    return column == LEARNER
+
+
+@functools.cache
+def _learner_statements(
+    dialect: str,
+) -> tuple[Select[tuple[object, ...]], Select[int, int | None, list[float]]]:
+    return mastery_query(_the_learner, dialect), models_query(_the_learner)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _cells(
+    query: Select[tuple[object, ...]],
+    fits: Select[int, int | None, list[float]],
+    values: Mapping[str, object],
+    now: datetime,
+    dialect: str,
+) -> list[TopicMastery]:
+    """Run the statements; add up the rows (one per card studied: thousands for a
+    class) in plain lists, one ``TopicMastery`` per cell at the end."""
     sums: dict[tuple[int, int], list[Any]] = {}
-    models = _models(learners)
+    models = _models(db.session.execute(fits, values))
     rows: Iterable[tuple[Any, ...]] = db.session.execute(
-        mastery_query(learners, now), recency_days(now).parameters(RECENCY)
+        query, {**values, **parameters(now, dialect)}
     )
     for learner_id, topic_id, deck_id, kind, stability, last_review, tally, weight, points in rows:
         cell = sums.get((learner_id, topic_id))
@@ -257,20 +337,16 @@ def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
     return [TopicMastery(*key, *cell) for key, cell in sorted(sums.items())]
 
 
-def _models(learners: Learners) -> dict[tuple[int, int | None], Scheduler]:
+def _models(
+    fits: Iterable[tuple[int, int | None, list[float]]],
+) -> dict[tuple[int, int | None], Scheduler]:
     """The schedulers of the learners' cards by (deck, learner), as
     :mod:`quizapp.study.services.parameters` chooses their parameters: the
     learner's own fit in the deck, else the deck's (learner None), else the
-    defaults (not in the dict). One query; fits are few."""
-    rows = db.session.execute(
-        select(FsrsParameters.deck_id, FsrsParameters.user_id, FsrsParameters.parameters).where(
-            FsrsParameters.in_use,
-            or_(FsrsParameters.user_id.is_(None), among(FsrsParameters.user_id, learners)),
-        )
-    )
+    defaults (not in the dict). Fits are few."""
     return {
         (deck_id, user_id): scheduling.make_scheduler(
-            _RETENTION, fuzzing=False, parameters=tuple(parameters)
+            _RETENTION, fuzzing=False, parameters=tuple(fit)
         )
-        for deck_id, user_id, parameters in rows
+        for deck_id, user_id, fit in fits
     }

@@ -1,39 +1,34 @@
 """What the progress dashboard shows, counted in SQL for one learner.
 
-A fixed handful of queries, whatever the learner's history: each reads one
-learner's rows through an index (``daily_activity`` by learner and day,
-``card_state (user_id, due)``, ``attempt (learner_id, started_at)``) over a
-bounded window, and returns at most a row per topic, per day or per quiz shown.
-Days are the learner's own, from midnight to midnight in their time zone; the
-streak and the reviews per day come from the per-day counts that
-:mod:`quizapp.progress.activity` keeps as ratings and answers are written.
+Five statements, whatever the learner's history: each reads one learner's rows
+through an index (``card_state`` by learner, ``daily_activity`` by learner and
+day, ``attempt (learner_id, started_at)``) over a bounded window, and returns at
+most a row per topic and day, per day or per quiz shown. Each is built once per
+process with the learner and the window as bind parameters (building and hashing
+a statement cost more than PostgreSQL spends running it), and their rows are
+plain tuples, not ORM objects: the page only shows them. Days are the learner's
+own, from midnight to midnight in their time zone; the streak and the reviews
+per day come from the per-day counts that :mod:`quizapp.progress.activity` keeps
+as ratings and answers are written.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import groupby
-from typing import cast
+from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Row, Select, and_, bindparam, case, func, select
 
 from quizapp.auth import services as accounts
 from quizapp.content import Status
 from quizapp.extensions import db
-from quizapp.models import (
-    Attempt,
-    CardState,
-    DailyActivity,
-    Deck,
-    Item,
-    Topic,
-)
-from quizapp.progress.days import Days, local_date, streak
-from quizapp.progress.mastery import TopicMastery, topic_mastery
+from quizapp.models import Attempt, CardState, DailyActivity, Deck, Item, Topic
+from quizapp.progress.days import Days, local_date, numbering, streak
+from quizapp.progress.mastery import LEARNER, TopicMastery, learner_mastery
 from quizapp.quiz.grading import QUESTION_TYPES
 from quizapp.study.services import CARD_TYPES
 
@@ -41,6 +36,19 @@ FORECAST_DAYS = 30  # today and the 29 days after it
 REVIEW_DAYS = 30  # today and the 29 days before it
 STREAK_DAYS = 366  # how far back a streak is counted
 SCORES = 30  # the latest finished quizzes drawn
+DUE = "due"  # the name of the forecast's bounds in the SQL (see days.numbering)
+
+
+class DeckRow(NamedTuple):
+    id: int
+    slug: str
+    title: str
+
+
+class TopicRow(NamedTuple):
+    id: int
+    key: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class DayCount:
 
 @dataclass(frozen=True)
 class TopicProgress:
-    topic: Topic
+    topic: TopicRow
     mastery: TopicMastery | None  # None: no studied card nor quiz answer in the window
     cards: int  # published flashcards
     questions: int  # published quiz questions
@@ -61,7 +69,7 @@ class TopicProgress:
 
 @dataclass(frozen=True)
 class DeckProgress:
-    deck: Deck
+    deck: DeckRow
     topics: list[TopicProgress]
     mastery: TopicMastery | None  # the topics' numbers added up
     forecast: list[DayCount]  # cards due on each of the next days, today first
@@ -139,32 +147,34 @@ def dashboard(user_id: int, now: datetime) -> Dashboard:
     zone = accounts.time_zone(user_id)
     today = local_date(now, zone)
     forecast = Days.starting(today, FORECAST_DAYS, zone)
-    topics = _topics()
-    masteries = {row.topic_id: row for row in topic_mastery([user_id], now)}
-    items = _item_counts(user_id, forecast.bounds[1])
-    due = _forecast(user_id, forecast)
+    masteries = {row.topic_id: row for row in learner_mastery(user_id, now)}
     decks = []
-    for deck, deck_topics in groupby(topics, key=lambda topic: topic.deck):
+    for deck, topics, due in _decks(user_id, forecast):
         rows = [
-            TopicProgress(topic, masteries.get(topic.id), *items.get(topic.id, (0, 0, 0, 0)))
-            for topic in deck_topics
+            TopicProgress(topic, masteries.get(topic.id), *counts)
+            for topic, counts in topics
+            if any(counts) or topic.id in masteries
         ]
-        rows = [row for row in rows if row.cards or row.questions or row.mastery or row.studied]
         if rows:
             decks.append(
                 DeckProgress(
                     deck,
                     rows,
                     combined(user_id, [row.mastery for row in rows if row.mastery]),
-                    _day_counts(forecast, due.get(deck.id, {})),
+                    [
+                        DayCount(day, count)
+                        for day, count in zip(forecast.dates(), due, strict=True)
+                    ],
                 )
             )
+    reviews, active = _days(user_id, Days.ending(today, REVIEW_DAYS, zone), today)
+    length = streak(active, today)
     return Dashboard(
         zone=zone,
         today=today,
         decks=decks,
-        reviews=_reviews_per_day(user_id, Days.ending(today, REVIEW_DAYS, zone)),
-        streak=_streak(user_id, today),
+        reviews=reviews,
+        streak=Streak(length, today in active, capped=length >= STREAK_DAYS),
         scores=_scores(user_id),
     )
 
@@ -177,107 +187,133 @@ def combined(learner_id: int, parts: list[TopicMastery]) -> TopicMastery | None:
     return sum(parts, TopicMastery(learner_id, 0))
 
 
-def _topics() -> list[Topic]:
-    """Every topic with its deck, decks by title and topics in deck order (one query)."""
-    return list(
-        db.session.scalars(
-            select(Topic)
-            .join(Topic.deck)
-            .options(contains_eager(Topic.deck))
-            .order_by(Deck.title, Deck.id, Topic.position, Topic.id)
-        )
-    )
-
-
-def _item_counts(user_id: int, tomorrow: datetime) -> dict[int, tuple[int, int, int, int]]:
-    """Per topic id: published cards, published questions, cards studied, cards due today."""
-    is_card = Item.type.in_(CARD_TYPES)
+def _decks(
+    user_id: int, forecast: Days
+) -> list[tuple[DeckRow, list[tuple[TopicRow, list[int]]], list[int]]]:
+    """Every deck (by title) with its topics (in deck order), each topic's counts
+    (published cards, published questions, cards studied, cards due today), and
+    the learner's published cards of the deck due on each day of ``forecast``
+    (cards already overdue count on day 0, today, as the study page shows them)."""
+    decks: dict[int, tuple[DeckRow, list[tuple[TopicRow, list[int]]]]] = {}
+    topics: dict[int, list[int]] = {}
+    due: dict[int, list[int]] = {}
     rows = db.session.execute(
+        _decks_statement(), {"learner_id": user_id, **forecast.parameters(DUE)}
+    )
+    for row in rows:
+        if row.deck_id not in decks:
+            decks[row.deck_id] = (DeckRow(row.deck_id, row.slug, row.deck_title), [])
+        counts = topics.get(row.topic_id)
+        if counts is None:
+            counts = topics[row.topic_id] = [0, 0, 0, 0]
+            topic = TopicRow(row.topic_id, row.key, row.topic_title)
+            decks[row.deck_id][1].append((topic, counts))
+        counts[0] += row.cards
+        counts[1] += row.questions
+        counts[2] += row.studied
+        if row.day == 0:
+            counts[3] += row.studied
+        if row.day < len(forecast) and row.studied:
+            due.setdefault(row.items_deck, [0] * len(forecast))[row.day] += row.studied
+    return [
+        (deck, deck_topics, due.get(deck.id, [0] * len(forecast)))
+        for deck, deck_topics in decks.values()
+    ]
+
+
+@functools.cache
+def _decks_statement() -> Select[Any]:
+    """A row per topic, per deck of its items, per day of the forecast: its
+    published cards, published questions and cards studied (the day on which
+    these are due: ``FORECAST_DAYS`` for those due later, and for items not
+    studied). Decks by title, topics in deck order."""
+    is_card = Item.type.in_(CARD_TYPES)
+    items = (
         select(
-            Item.topic_id,
-            func.count(case((is_card, 1))),
-            func.count(case((Item.type.in_(QUESTION_TYPES), 1))),
-            func.count(CardState.id),
-            func.count(case((CardState.due < tomorrow, 1))),
+            Deck.title.label("deck_title"),
+            Deck.id.label("deck_id"),
+            Deck.slug,
+            Topic.position,
+            Topic.id.label("topic_id"),
+            Topic.key,
+            Topic.title.label("topic_title"),
+            Item.deck_id.label("items_deck"),
+            numbering(CardState.due, FORECAST_DAYS, DUE, past_end=True).label("day"),
+            case((is_card, 1)).label("card"),
+            case((Item.type.in_(QUESTION_TYPES), 1)).label("question"),
+            CardState.id.label("studied"),
         )
+        .join(Deck, Deck.id == Topic.deck_id)
+        .outerjoin(Item, and_(Item.topic_id == Topic.id, Item.status == Status.PUBLISHED))
         .outerjoin(
             CardState,
-            and_(CardState.item_id == Item.id, CardState.user_id == user_id, is_card),
-        )
-        .where(Item.status == Status.PUBLISHED)
-        .group_by(Item.topic_id)
-    )
-    return {
-        topic_id: (cards, questions, studied, due)
-        for topic_id, cards, questions, studied, due in rows
-    }
-
-
-def _forecast(user_id: int, days: Days) -> dict[int, dict[int, int]]:
-    """Per deck id, per day number: the learner's published cards due that day.
-
-    Cards already overdue count on day 0, today, as the study page shows them.
-    """
-    scheduled = (
-        select(Item.deck_id.label("deck_id"), days.number(CardState.due, "due").label("day"))
-        .join(Item, Item.id == CardState.item_id)
-        .where(
-            CardState.user_id == user_id,
-            CardState.due < days.end,
-            Item.status == Status.PUBLISHED,
-            Item.type.in_(CARD_TYPES),
+            and_(CardState.item_id == Item.id, CardState.user_id == LEARNER, is_card),
         )
         .subquery()
     )
-    found: dict[int, dict[int, int]] = {}
-    for deck_id, day, count in db.session.execute(
-        select(scheduled.c.deck_id, scheduled.c.day, func.count()).group_by(
-            scheduled.c.deck_id, scheduled.c.day
-        ),
-        days.parameters("due"),
-    ):
-        found.setdefault(deck_id, {})[day] = count
-    return found
-
-
-def _reviews_per_day(user_id: int, days: Days) -> list[DayCount]:
-    """Study-page ratings per day (a quiz answer's ratings are not reviews done)."""
-    counts = db.session.execute(
-        select(DailyActivity.day, DailyActivity.study_reviews).where(
-            DailyActivity.user_id == user_id,
-            DailyActivity.day >= days.first,
-            DailyActivity.day <= days.date(len(days) - 1),
+    c = items.c
+    order = (c.deck_title, c.deck_id, c.position, c.topic_id)
+    return (
+        select(
+            c.deck_id,
+            c.slug,
+            c.deck_title,
+            c.topic_id,
+            c.key,
+            c.topic_title,
+            c.items_deck,
+            c.day,
+            func.count(c.card).label("cards"),
+            func.count(c.question).label("questions"),
+            func.count(c.studied).label("studied"),
         )
+        .group_by(*order, c.slug, c.key, c.topic_title, c.items_deck, c.day)
+        .order_by(*order)
     )
-    found = {day: count for day, count in counts}
-    return [DayCount(day, found.get(day, 0)) for day in days.dates()]
 
 
-def _day_counts(days: Days, counts: dict[int, int]) -> list[DayCount]:
-    return [DayCount(day, counts.get(number, 0)) for number, day in enumerate(days.dates())]
-
-
-def _streak(user_id: int, today: date) -> Streak:
-    """Consecutive days with a review or a quiz answer, from the learner's active
-    days of the window (one row a day at most)."""
+def _days(user_id: int, days: Days, today: date) -> tuple[list[DayCount], set[date]]:
+    """Study-page ratings on each of ``days`` (a quiz answer's ratings are not
+    reviews done), and the days of the streak's window with a review or a quiz
+    answer, from the learner's per-day counts (one row a day at most)."""
+    reviews: dict[date, int] = {}
+    active = set()
     first = today - timedelta(days=STREAK_DAYS - 1)
-    active = set(
-        db.session.scalars(
-            select(DailyActivity.day).where(
-                DailyActivity.user_id == user_id,
-                DailyActivity.day >= first,
-                DailyActivity.day <= today,
-                or_(DailyActivity.reviews > 0, DailyActivity.answers > 0),
-            )
-        )
+    for day, ratings, study_reviews, answers in db.session.execute(
+        _days_statement(), {"learner_id": user_id, "first": first, "last": today}
+    ):
+        if ratings or answers:
+            active.add(day)
+        if day >= days.first:
+            reviews[day] = study_reviews
+    return [DayCount(day, reviews.get(day, 0)) for day in days.dates()], active
+
+
+@functools.cache
+def _days_statement() -> Select[date, int, int, int]:
+    return select(
+        DailyActivity.day,
+        DailyActivity.reviews,
+        DailyActivity.study_reviews,
+        DailyActivity.answers,
+    ).where(
+        DailyActivity.user_id == LEARNER,
+        DailyActivity.day >= bindparam("first"),
+        DailyActivity.day <= bindparam("last"),
     )
-    length = streak(active, today)
-    return Streak(length, today in active, capped=length >= STREAK_DAYS)
 
 
 def _scores(user_id: int) -> list[QuizScore]:
     """The learner's latest finished quizzes with their percentage, oldest first."""
-    rows = db.session.execute(
+    rows = db.session.execute(_scores_statement(), {"learner_id": user_id})
+    # Finished only (the WHERE), and finishing stores the score in the same UPDATE.
+    finished = cast("Sequence[Row[int, str, datetime, float]]", rows.all())
+    return [QuizScore(*row) for row in reversed(finished)]
+
+
+@functools.cache
+def _scores_statement() -> Select[int, str, datetime | None, float | None]:
+    return (
         select(
             Attempt.id,
             Deck.title,
@@ -285,10 +321,7 @@ def _scores(user_id: int) -> list[QuizScore]:
             (Attempt.score * 100.0 / Attempt.length).label("percent"),
         )
         .join(Deck, Deck.id == Attempt.deck_id)
-        .where(Attempt.learner_id == user_id, Attempt.finished_at.is_not(None))
+        .where(Attempt.learner_id == LEARNER, Attempt.finished_at.is_not(None))
         .order_by(Attempt.started_at.desc(), Attempt.id.desc())
         .limit(SCORES)
     )
-    # Finished only (the WHERE), and finishing stores the score in the same UPDATE.
-    finished = cast("Sequence[Row[int, str, datetime, float]]", rows.all())
-    return [QuizScore(*row) for row in reversed(finished)]

@@ -43,11 +43,13 @@ def _own_attempt(attempt_id: int, *, lock: bool = False) -> Attempt:
     return attempt
 
 
-def _own_question(attempt: Attempt, position: int) -> AttemptQuestion:
-    attempt_question = services.question_at(attempt, position)
-    if attempt_question is None:
+def _own_question(
+    attempt_id: int, position: int, *, lock: bool = False
+) -> tuple[AttemptQuestion, services.Progress]:
+    found = services.own_question(current_user.id, attempt_id, position, lock=lock)
+    if found is None:
         abort(404)
-    return attempt_question
+    return found
 
 
 def _next_url(attempt: Attempt, progress: services.Progress | None = None) -> str:
@@ -135,8 +137,8 @@ def _answer_form(attempt_question: AttemptQuestion) -> AnswerForm:
 
 
 def _question_page(
-    attempt: Attempt,
     attempt_question: AttemptQuestion,
+    progress: services.Progress,
     *,
     form: AnswerForm | None = None,
     flag_form: FlagForm | None = None,
@@ -144,9 +146,9 @@ def _question_page(
 ) -> Page:
     """A question: its form while open, its feedback once answered (after each
     answer, or once the attempt is finished when feedback waits for the end)."""
+    attempt = attempt_question.attempt
     answered = attempt_question.response is not None
     reveal = attempt.is_finished or (answered and attempt.feedback is FeedbackTiming.EACH)
-    progress = services.progress(attempt)
     page = render_template(
         "quiz/question.html",
         attempt=attempt,
@@ -164,8 +166,8 @@ def _question_page(
 
 @bp.route("/attempt/<int:attempt_id>/<int:position>", methods=["GET", "POST"])
 def question(attempt_id: int, position: int) -> Page | Response:
-    attempt = _own_attempt(attempt_id, lock=request.method == "POST")
-    attempt_question = _own_question(attempt, position)
+    attempt_question, progress = _own_question(attempt_id, position, lock=request.method == "POST")
+    attempt = attempt_question.attempt
     form = _answer_form(attempt_question)
     if request.method == "POST":
         try:
@@ -180,16 +182,15 @@ def question(attempt_id: int, position: int) -> Page | Response:
             return redirect(url_for(".question", attempt_id=attempt_id, position=position))
         except services.AttemptFinished as error:
             return render_template("quiz/finished.html", attempt=attempt, message=error), 409
-    return _question_page(attempt, attempt_question, form=form, status=400 if form.errors else 200)
+    return _question_page(attempt_question, progress, form=form, status=400 if form.errors else 200)
 
 
 @bp.post("/attempt/<int:attempt_id>/<int:position>/flag")
 def flag(attempt_id: int, position: int) -> Page | Response:
-    attempt = _own_attempt(attempt_id)
-    attempt_question = _own_question(attempt, position)
+    attempt_question, progress = _own_question(attempt_id, position)
     form = FlagForm(prefix="flag")
     if not form.validate_on_submit():
-        return _question_page(attempt, attempt_question, flag_form=form, status=400)
+        return _question_page(attempt_question, progress, flag_form=form, status=400)
     try:
         services.flag(attempt_question, current_user.id, required(form.comment))
     except services.AlreadyFlagged as error:

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, case, func, select, update
+from sqlalchemy import Insert, Row, Select, bindparam, case, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from quizapp import clock
 from quizapp.content import Status
+from quizapp.database import conflict_insert, dialect
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -307,22 +308,53 @@ def attempt_of(learner_id: int, attempt_id: int, *, lock: bool = False) -> Attem
 
 
 @cache
-def _question_at_statement() -> Select[AttemptQuestion]:
-    """Built once: every question page and answer runs it."""
-    return (
-        select(AttemptQuestion)
+def _own_question_statement(lock: bool) -> Select[AttemptQuestion, int, int | None]:
+    """The learner's question at a position, with its attempt, version and response,
+    and the attempt's progress: one statement for every question page and answer.
+    ``lock`` holds the attempt's row (see :func:`attempt_of`)."""
+    other = aliased(AttemptQuestion)
+    of_attempt = other.attempt_id == Attempt.id
+    answered = (
+        select(func.count(Response.id))
+        .join(other, other.id == Response.attempt_question_id)
+        .where(of_attempt)
+        .scalar_subquery()
+    )
+    first_open = (
+        select(func.min(other.position))
+        .outerjoin(Response, Response.attempt_question_id == other.id)
+        .where(of_attempt, Response.id.is_(None))
+        .scalar_subquery()
+    )
+    query = (
+        select(AttemptQuestion, answered, first_open)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .where(
-            AttemptQuestion.attempt_id == bindparam("attempt_id"),
+            Attempt.id == bindparam("attempt_id"),
+            Attempt.learner_id == bindparam("learner_id"),
             AttemptQuestion.position == bindparam("position"),
         )
-        .options(joinedload(AttemptQuestion.item_version), joinedload(AttemptQuestion.response))
+        .options(
+            contains_eager(AttemptQuestion.attempt),
+            joinedload(AttemptQuestion.item_version),
+            joinedload(AttemptQuestion.response),
+        )
     )
+    return query.with_for_update(of=Attempt) if lock else query
 
 
-def question_at(attempt: Attempt, position: int) -> AttemptQuestion | None:
-    return db.session.scalar(
-        _question_at_statement(), {"attempt_id": attempt.id, "position": position}
-    )
+def own_question(
+    learner_id: int, attempt_id: int, position: int, *, lock: bool = False
+) -> tuple[AttemptQuestion, Progress] | None:
+    """The question at ``position`` of the learner's attempt (its ``attempt`` loaded)
+    and how far the attempt has got; None for another learner's attempt or a
+    position it does not have."""
+    values = {"attempt_id": attempt_id, "learner_id": learner_id, "position": position}
+    found = db.session.execute(_own_question_statement(lock), values).first()
+    if found is None:
+        return None
+    attempt_question, answered, next_position = found
+    return attempt_question, Progress(answered, next_position)
 
 
 def question_of(attempt_question: AttemptQuestion) -> Question:
@@ -342,7 +374,16 @@ def ensure_answerable(attempt_question: AttemptQuestion) -> None:
     if attempt_question.response is not None:
         raise AlreadyAnswered
     if attempt_question.attempt.is_finished:
+        # The attempt's row lock may have waited for the answer that finished it;
+        # the response read beside the lock predates that answer, so look again.
+        if _stored_response(attempt_question.id):
+            raise AlreadyAnswered
         raise AttemptFinished
+
+
+def _stored_response(attempt_question_id: int) -> bool:
+    query = select(Response.id).where(Response.attempt_question_id == attempt_question_id)
+    return db.session.scalar(query) is not None
 
 
 def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
@@ -359,17 +400,15 @@ def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
     """
     ensure_answerable(attempt_question)
     result = grading.grade(question_of(attempt_question), given)
-    response = Response(
-        attempt_question_id=attempt_question.id,
-        answer=given,
-        score=result.score,
-        correct=result.correct,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-    except IntegrityError:
-        raise AlreadyAnswered from None
+    values = {
+        "attempt_question_id": attempt_question.id,
+        "answer": given,
+        "score": result.score,
+        "correct": result.correct,
+    }
+    response: Response | None = db.session.scalars(_response_insert(dialect()), [values]).first()
+    if response is None:
+        raise AlreadyAnswered
     attempt = attempt_question.attempt
     activity.count_answer(attempt.learner_id, response.answered_at)
     # Only the one request that stored the answer gets here: its cards are rated once.
@@ -379,6 +418,18 @@ def answer(attempt_question: AttemptQuestion, given: Given) -> Response:
     if progress(attempt).answered == attempt.length:
         finish(attempt)
     return response
+
+
+@cache
+def _response_insert(dialect_name: str) -> Insert:
+    """Store a response unless the question has one: ``ON CONFLICT DO NOTHING`` on
+    its unique question returns no row to the second of two answers, with no
+    savepoint to set and release around the insert."""
+    return (
+        conflict_insert(dialect_name, Response)
+        .on_conflict_do_nothing(index_elements=[Response.attempt_question_id])
+        .returning(Response)
+    )
 
 
 def finish(attempt: Attempt) -> None:

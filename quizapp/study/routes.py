@@ -105,16 +105,18 @@ def session(deck: str, topic: str | None) -> str:
 @bp.route("/decks/<deck>/review", methods=["POST"], defaults={"topic": None})
 @bp.route("/decks/<deck>/topics/<topic>/review", methods=["POST"])
 def review(deck: str, topic: str | None) -> Response:
-    scope = _scope(deck, topic)
+    """Record a rating; the card must be of the page's deck (and topic), which the
+    statement reading the card checks, so no query looks the deck up first.
+    A bad form on a deck that does not exist is still a 404, like every other page."""
     form = RatingForm()
     if not form.validate_on_submit():
+        _scope(deck, topic)
         abort(400)
     now = clock.now()
-    next_page = _session_url(scope)
     try:
         outcome = services.rate(
             current_user.id,
-            required(form.item_id),
+            services.CardPlace(required(form.item_id), deck, topic),
             required(form.token),
             Rating(required(form.rating)),
             now,
@@ -124,7 +126,7 @@ def review(deck: str, topic: str | None) -> Response:
         abort(404)
     if outcome is services.Outcome.ALREADY_RATED:
         flash(ALREADY_RATED, "info")
-    return redirect(next_page, code=303)
+    return redirect(url_for(".session", deck=deck, topic=topic), code=303)
 
 
 @bp.route("/decks/<deck>/undo", methods=["POST"], defaults={"topic": None})

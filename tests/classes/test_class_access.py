@@ -27,6 +27,7 @@ OWNER_AND_CO: dict[tuple[str, str], tuple[int, int]] = {
     ("GET", "classes.items_csv"): (200, 200),
     ("POST", "classes.regenerate_code"): (303, 303),
     ("POST", "classes.set_joining"): (303, 303),
+    ("POST", "classes.refresh_figures"): (303, 303),
     ("GET", "classes.manage"): (200, 200),
     ("POST", "classes.rename"): (400, 400),
     ("GET", "classes.join_sheet"): (200, 200),

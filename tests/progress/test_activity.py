@@ -66,7 +66,7 @@ def answer_quiz(app: Flask, history: History, learner_id: int, *, right: bool, t
         attempt = quiz.start_attempt(learner_id, settings, token, seed=1, item_ids=asked)
         db.session.commit()
         for position in (1, 2, 2):
-            question = quiz.question_at(attempt, position)
+            question = quiz.own_question(attempt.learner_id, attempt.id, position)[0]
             assert question is not None
             key = question.item_version.content["answer"]
             try:
@@ -84,19 +84,23 @@ def test_ratings_double_submits_and_undo_keep_the_counts_exact(
     cards = history.cards()
     with app.app_context():
         for offset, card in enumerate(cards[:3]):
-            assert study.rate(history.learner_id, card, 0, Rating.Again, clock.now) is (
-                study.Outcome.RECORDED
-            )
+            assert study.rate(
+                history.learner_id,
+                study.CardPlace(card, "hand-hygiene"),
+                0,
+                Rating.Again,
+                clock.now,
+            ) is (study.Outcome.RECORDED)
             # The same form sent again: nothing more is recorded or counted.
-            assert study.rate(history.learner_id, card, 0, Rating.Good, clock.now) is (
-                study.Outcome.ALREADY_RATED
-            )
+            assert study.rate(
+                history.learner_id, study.CardPlace(card, "hand-hygiene"), 0, Rating.Good, clock.now
+            ) is (study.Outcome.ALREADY_RATED)
             db.session.commit()
             clock.advance(minutes=offset + 1)
         clock.advance(days=1)
-        assert study.rate(history.learner_id, cards[0], 1, Rating.Good, clock.now) is (
-            study.Outcome.RECORDED
-        )
+        assert study.rate(
+            history.learner_id, study.CardPlace(cards[0], "hand-hygiene"), 1, Rating.Good, clock.now
+        ) is (study.Outcome.RECORDED)
         db.session.commit()
     assert assert_kept(app, history.learner_id) == {
         TODAY: (3, 3, 0),
@@ -115,7 +119,9 @@ def test_quiz_answers_and_the_ratings_they_make_are_counted_once(
 ) -> None:
     card = history.cards("basics")[0]
     with app.app_context():
-        study.rate(history.learner_id, card, 0, Rating.Good, clock.now)
+        study.rate(
+            history.learner_id, study.CardPlace(card, "hand-hygiene"), 0, Rating.Good, clock.now
+        )
         db.session.commit()
     # Wrong answers rate the learner's cards of the same facts Again (origin quiz).
     answer_quiz(app, history, history.learner_id, right=False, token="wrong")
@@ -135,7 +141,9 @@ def test_changing_the_time_zone_moves_the_days(app: Flask, history: History, clo
     clock.now = START.replace(hour=23, minute=30)  # Tue 3 Mar 00:30 in Paris
     cards = history.cards()
     with app.app_context():
-        study.rate(history.learner_id, cards[0], 0, Rating.Good, clock.now)
+        study.rate(
+            history.learner_id, study.CardPlace(cards[0], "hand-hygiene"), 0, Rating.Good, clock.now
+        )
         db.session.commit()
     assert assert_kept(app, history.learner_id) == {TODAY: (1, 1, 0)}
     history.time_zone("Europe/Paris")

@@ -206,3 +206,34 @@ def test_recall_follows_the_parameters_that_schedule_the_cards(app: Flask, known
     )
     fitted = Scheduler(parameters=deck_fit).get_card_retrievability(theirs, START)
     assert other.recall == pytest.approx(fitted)
+
+
+# An answer's age -> its weight × 90: whole days of age, an answer exactly 24 hours
+# old still in the last period, and the window's first instant still in it.
+AGES = [
+    (timedelta(0), 90),
+    (timedelta(hours=23, minutes=59), 90),
+    (timedelta(days=1), 90),
+    (timedelta(days=1, microseconds=1), 89),
+    (timedelta(days=45, hours=12), 45),
+    (timedelta(days=89, microseconds=1), 1),
+    (timedelta(days=90), 1),
+]
+
+
+def test_each_answer_weighs_by_its_whole_days_of_age(app: Flask, make_history) -> None:
+    """The weights at the edges of the periods, on both databases (PostgreSQL works
+    them out from the answer's age, SQLite from the window's bounds); the dashboard's
+    statements for one learner count exactly as the class pages' for many."""
+    learners = []
+    for number, (age, _weight) in enumerate(AGES):
+        history = make_history(f"age{number}@example.org")
+        history.quiz([(history.questions("when")[0], 1.0)], START - age)
+        learners.append(history.learner_id)
+    with app.app_context():
+        rows = mastery.topic_mastery(learners, START)
+        alone = [row for learner in learners for row in mastery.learner_mastery(learner, START)]
+    assert [row.quiz_weight * 90 for row in rows] == pytest.approx(
+        [weight for _age, weight in AGES]
+    )
+    assert alone == rows

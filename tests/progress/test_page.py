@@ -214,12 +214,15 @@ def test_quiz_answers_and_ratings_recorded_by_the_app_show_up(
         attempt = quiz.start_attempt(learner.id, settings, "token", seed=1, item_ids=asked)
         db.session.commit()
         for position in (1, 2):
-            question = quiz.question_at(attempt, position)
+            question = quiz.own_question(attempt.learner_id, attempt.id, position)[0]
             right = question.item_version.content["answer"]
             quiz.answer(question, right if position == 1 else not right)
             db.session.commit()
         card = history.cards("basics")[0]
-        assert study.rate(learner.id, card, 0, Rating.Good, now) is study.Outcome.RECORDED
+        assert (
+            study.rate(learner.id, study.CardPlace(card, "hand-hygiene"), 0, Rating.Good, now)
+            is study.Outcome.RECORDED
+        )
         db.session.commit()
 
     html = page(learner_client)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.content import ItemType
 from quizapp.extensions import db
-from quizapp.models import Attempt, Response, User
+from quizapp.models import Response, User
 from quizapp.quiz import services
 from tests._requirements import postgres_only
 from tests.conftest import CSRF_INPUT, Accounts, at_the_same_moment
@@ -23,7 +23,7 @@ def test_the_database_refuses_an_answer_stored_meanwhile_by_another_tab(
     attempt_id = quizzes.start(learner, quizzes.items(ItemType.SINGLE, 2))
     asked = quizzes.asked(attempt_id, 1)
     with app.app_context():
-        question = services.question_at(db.session.get(Attempt, attempt_id), 1)
+        question = services.own_question(learner.id, attempt_id, 1)[0]
         services.ensure_answerable(question)
         with Session(db.engine) as other_tab:
             other_tab.add(

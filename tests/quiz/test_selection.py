@@ -125,7 +125,7 @@ def test_ones_i_got_wrong_draws_only_questions_whose_last_answer_was_wrong(
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         half = asked.given(right=True)[:1]  # one of the right options only: partial credit
-        services.answer(services.question_at(attempt, 1), half)
+        services.answer(services.own_question(attempt.learner_id, attempt.id, 1)[0], half)
         db.session.commit()
 
     settings = services.Settings(quizzes.deck_id(), mode=QuizMode.WRONG, length=50)

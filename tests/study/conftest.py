@@ -19,7 +19,7 @@ from quizapp import content
 from quizapp.auth import services as accounts
 from quizapp.bank.services import store
 from quizapp.extensions import db
-from quizapp.models import CardState, Item, ReviewLog, Topic, User
+from quizapp.models import CardState, Deck, Item, ReviewLog, Topic, User
 from quizapp.study import services
 from quizapp.study.scheduling import CARD_FIELDS
 from tests.study.pages import StudyPage
@@ -112,9 +112,17 @@ class Learner:
         """Rate the card as it is now (or as it was at version ``token``, for a stale tab)."""
         with self.app.app_context():
             current = self._version(item_id) if token is None else token
-            outcome = services.rate(self.id, item_id, current, rating, at)
+            outcome = services.rate(self.id, self._place(item_id), current, rating, at)
             db.session.commit()
             return outcome
+
+    @staticmethod
+    def _place(item_id: int) -> services.CardPlace:
+        """The card as the study page of its deck names it."""
+        deck = db.session.scalar(
+            select(Deck.slug).join(Item, Item.deck_id == Deck.id).where(Item.id == item_id)
+        )
+        return services.CardPlace(item_id, deck or "no-such-deck")
 
     def state(self, item_id: int) -> dict[str, Any] | None:
         """The stored card: the fsrs fields and the version, or None while it is new."""

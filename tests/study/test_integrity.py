@@ -82,6 +82,26 @@ def test_bad_ratings_are_refused_without_changing_anything(
     assert student.reviews() == []
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/study/decks/no-such-deck",
+        f"{DECK}/topics/no-such-topic",
+        f"{DECK}/topics/when",  # the first card is of "basics"
+    ],
+)
+def test_a_rating_sent_from_another_deck_or_topic_page_is_refused(
+    study: StudyPage, student: Learner, hand_hygiene: list[int], page: str
+) -> None:
+    study.open(DECK)
+    form = study.show_answer().visible_form("study-rate")
+    response = study.client.post(f"{page}/review", data={**form.fields, "rating": "3"})
+    assert response.status_code == 404
+    assert student.reviews() == []
+    rated = study.client.post(form.action, data={**form.fields, "rating": "3"})
+    assert rated.status_code == 303 and len(student.reviews()) == 1
+
+
 def test_quiz_questions_are_not_flashcards(
     app: Flask, study: StudyPage, student: Learner, hand_hygiene: list[int]
 ) -> None:
@@ -162,7 +182,8 @@ def test_two_ratings_at_the_same_moment_record_one(
     token = earlier_ratings
 
     def rate(rating: Rating) -> Callable[[], Outcome]:
-        return lambda: services.rate(student.id, card, token, rating, START)
+        place = services.CardPlace(card, "hand-hygiene")
+        return lambda: services.rate(student.id, place, token, rating, START)
 
     assert _at_once(app, rate(Rating.Good), rate(Rating.Easy)) == [
         Outcome.RECORDED,

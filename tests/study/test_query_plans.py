@@ -137,7 +137,13 @@ def test_a_rating_and_its_undo_touch_a_few_rows_by_index(
 
     def rate() -> None:
         with app.app_context():
-            services.rate(student.id, card.item.id, card.token, Rating.Good, START)
+            services.rate(
+                student.id,
+                services.CardPlace(card.item.id, "leukopenia"),
+                card.token,
+                Rating.Good,
+                START,
+            )
             db.session.commit()
 
     def undo() -> None:

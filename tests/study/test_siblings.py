@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from quizapp.content import BankError, load_bank
 from quizapp.extensions import db
 from quizapp.models import Fact, StudySettings, Topic, item_fact
-from quizapp.study.services.queue import CRITICAL_RETENTION, desired_retention
+from quizapp.study.services.queue import CRITICAL_RETENTION, desired_retention_for
 from tests.study.conftest import CARDS, HAND_HYGIENE, Learner
 
 # 22:30 on Monday 2 March 2026 in New York (UTC−5): the local day ends at 05:00 UTC.
@@ -131,11 +131,9 @@ def test_critical_cards_keep_a_higher_retention(
 
 
 def test_the_critical_retention_is_a_floor() -> None:
-    high = StudySettings(desired_retention=0.97)
-    low = StudySettings(desired_retention=0.85)
-    assert desired_retention(high, critical=True) == 0.97
-    assert desired_retention(low, critical=True) == CRITICAL_RETENTION
-    assert desired_retention(low, critical=False) == 0.85
+    assert desired_retention_for(0.97, critical=True) == 0.97
+    assert desired_retention_for(0.85, critical=True) == CRITICAL_RETENTION
+    assert desired_retention_for(0.85, critical=False) == 0.85
 
 
 def copy_of_the_deck(tmp_path: Path, old: str, new: str) -> Path:

@@ -15,11 +15,12 @@ from quizapp.study.services.queue import (
     overview,
     queue,
 )
-from quizapp.study.services.rating import NotACard, Outcome, last_review, rate, undo
+from quizapp.study.services.rating import CardPlace, NotACard, Outcome, last_review, rate, undo
 from quizapp.study.services.settings import save_settings, settings_for
 
 __all__ = [
     "CARD_TYPES",
+    "CardPlace",
     "Counts",
     "NotACard",
     "Outcome",

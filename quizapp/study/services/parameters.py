@@ -16,11 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from fsrs.scheduler import DEFAULT_PARAMETERS
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, ScalarSelect, delete, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from quizapp.extensions import db
 from quizapp.models import Deck, FsrsParameters, Item, ReviewLog, User
@@ -42,26 +41,28 @@ class Report:
     in_use: bool  # False: too few, or a fit no better than what schedules the cards now
 
 
-@cache
-def _weights_statement() -> Select[list[float]]:
-    """Built once: every rating and study page runs it."""
+def weights_column(
+    user_id: ColumnElement[int] | int,
+    deck_id: ColumnElement[int] | InstrumentedAttribute[int] | int,
+) -> ScalarSelect[list[float]]:
+    """SQL: the fit that schedules the learner's cards of the deck (the learner's own,
+    else the deck's; NULL: the defaults), read by the statement that reads the card,
+    not by a query of its own."""
     return (
         select(FsrsParameters.parameters)
-        .join(Item, Item.deck_id == FsrsParameters.deck_id)
         .where(
-            Item.id == bindparam("item_id"),
+            FsrsParameters.deck_id == deck_id,
             FsrsParameters.in_use,
-            or_(FsrsParameters.user_id == bindparam("user_id"), FsrsParameters.user_id.is_(None)),
+            or_(FsrsParameters.user_id == user_id, FsrsParameters.user_id.is_(None)),
         )
         .order_by(FsrsParameters.user_id.is_(None))  # the learner's own first
         .limit(1)
+        .scalar_subquery()
     )
 
 
-def weights(user_id: int, item_id: int) -> tuple[float, ...]:
-    """The 21 numbers that schedule the learner's card: the learner's own fit in the
-    card's deck, else the deck's, else the defaults (one query)."""
-    found = db.session.scalar(_weights_statement(), {"user_id": user_id, "item_id": item_id})
+def as_weights(found: list[float] | None) -> tuple[float, ...]:
+    """The 21 numbers of :func:`weights_column`'s value: the fit, or the defaults."""
     return tuple(found) if found else DEFAULT_PARAMETERS
 
 

@@ -30,8 +30,8 @@ from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import CardState, Item, Response, ReviewLog, item_fact
 from quizapp.models.study import QUIZ_ORIGIN
-from quizapp.study.services.queue import CARD_TYPES, is_critical
-from quizapp.study.services.rating import Outcome, record
+from quizapp.study.services.queue import CARD_TYPES
+from quizapp.study.services.rating import Outcome, record, schedule_columns, schedule_of
 
 
 def feed_schedule(learner_id: int, question_id: int, response: Response, now: datetime) -> int:
@@ -41,7 +41,7 @@ def feed_schedule(learner_id: int, question_id: int, response: Response, now: da
     """
     facts = select(item_fact.c.fact_id).where(item_fact.c.item_id == question_id)
     cards = db.session.execute(
-        select(Item.id, is_critical(Item.id).label("critical"), CardState)
+        select(Item.id, CardState, *schedule_columns(learner_id))
         .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == learner_id))
         .where(
             Item.id.in_(select(item_fact.c.item_id).where(item_fact.c.fact_id.in_(facts))),
@@ -51,14 +51,15 @@ def feed_schedule(learner_id: int, question_id: int, response: Response, now: da
         .order_by(Item.id)
     ).all()
     rated = 0
-    for item_id, critical, state in cards:
+    for card in cards:
+        item_id, state = card.id, card.CardState
         rating = _rating(response.correct, state, now)
         if rating is None:
             continue
         log = ReviewLog(
             user_id=learner_id, item_id=item_id, origin=QUIZ_ORIGIN, response_id=response.id
         )
-        if record(log, state, rating, now, critical=bool(critical)) is Outcome.RECORDED:
+        if record(log, state, rating, now, schedule_of(card)) is Outcome.RECORDED:
             rated += 1
     return rated
 

@@ -3,34 +3,45 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from fsrs import Rating
-from sqlalchemy import Select, and_, delete, select, update
+from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.content import Status
 from quizapp.extensions import db
-from quizapp.models import CardState, Item, ReviewLog
+from quizapp.models import CardState, Deck, Item, ReviewLog, Topic
 from quizapp.models.study import STUDY_ORIGIN
 from quizapp.progress import activity
 from quizapp.study import scheduling
-from quizapp.study.services.parameters import weights
+from quizapp.study.services.parameters import as_weights, weights_column
 from quizapp.study.services.queue import (
     CARD_TYPES,
     ITEM,
     USER,
-    desired_retention,
+    desired_retention_for,
     is_critical,
     latest_review_query,
 )
-from quizapp.study.services.settings import settings_for
+from quizapp.study.services.settings import settings_columns
 
 
 class NotACard(LookupError):
     """The item is not a published flashcard (a quiz question, retired, or missing)."""
+
+
+@dataclass(frozen=True)
+class CardPlace:
+    """A card as a rating form names it: its id, and the deck (and topic) of the page."""
+
+    item_id: int
+    deck: str
+    topic: str | None = None
 
 
 class Outcome(enum.Enum):
@@ -38,19 +49,55 @@ class Outcome(enum.Enum):
     ALREADY_RATED = "already rated"
 
 
-@cache
-def _card_statement() -> Select[int, bool, CardState]:
-    """The card to rate and the learner's state of it; built once, as every rating runs it."""
+@dataclass(frozen=True)
+class Schedule:
+    """What schedules one learner's card: the retention it is held to and the weights."""
+
+    retention: float
+    weights: tuple[float, ...]
+
+
+def schedule_columns(
+    user_id: ColumnElement[int] | int,
+) -> tuple[Label[bool], Label[float], Label[list[float]]]:
+    """SQL over ``Item``: whether the card is critical, the learner's desired retention
+    and the weights of the card's deck, read with the card; see :func:`schedule_of`."""
+    retention, _per_day = settings_columns(user_id)
     return (
-        select(Item.id, is_critical(Item.id).label("critical"), CardState)
+        is_critical(Item.id).label("critical"),
+        retention.label("retention"),
+        weights_column(user_id, Item.deck_id).label("weights"),
+    )
+
+
+def schedule_of(row: Any) -> Schedule:
+    """The :class:`Schedule` of a row read with :func:`schedule_columns`."""
+    return Schedule(
+        desired_retention_for(row.retention, bool(row.critical)), as_weights(row.weights)
+    )
+
+
+@cache
+def _card_statement(topic: bool) -> Select[int, CardState, bool, float, list[float]]:
+    """The card to rate (of the deck named ``slug``, and of its topic ``topic_key``),
+    the learner's state of it and its schedule; built once, as every rating runs it."""
+    deck = select(Deck.id).where(Deck.slug == bindparam("slug")).scalar_subquery()
+    where = [Item.deck_id == deck]
+    if topic:
+        key = Topic.key == bindparam("topic_key")
+        where.append(
+            Item.topic_id == select(Topic.id).where(Topic.deck_id == deck, key).scalar_subquery()
+        )
+    return (
+        select(Item.id, CardState, *schedule_columns(USER))
         .outerjoin(CardState, and_(CardState.item_id == Item.id, CardState.user_id == USER))
-        .where(Item.id == ITEM, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES))
+        .where(Item.id == ITEM, Item.status == Status.PUBLISHED, Item.type.in_(CARD_TYPES), *where)
     )
 
 
 def rate(
     user_id: int,
-    item_id: int,
+    where: CardPlace,
     token: int,
     rating: Rating,
     now: datetime,
@@ -63,20 +110,22 @@ def rate(
     ``WHERE version = token``, and a first state is guarded by UNIQUE(user, item).
 
     Raises:
-        NotACard: the item is not a published flashcard.
+        NotACard: the item is not a published flashcard of the deck (and topic).
     """
-    found = db.session.execute(_card_statement(), {"user_id": user_id, "item_id": item_id}).first()
+    item_id = where.item_id
+    values = {"user_id": user_id, "item_id": item_id, "slug": where.deck, "topic_key": where.topic}
+    found = db.session.execute(_card_statement(where.topic is not None), values).first()
     if found is None:
         raise NotACard(item_id)
     state = found.CardState
     if (state.version if state else 0) != token:
         return Outcome.ALREADY_RATED
     log = ReviewLog(user_id=user_id, item_id=item_id, duration_ms=duration_ms, origin=STUDY_ORIGIN)
-    return record(log, state, rating, now, critical=bool(found.critical))
+    return record(log, state, rating, now, schedule_of(found))
 
 
 def record(
-    log: ReviewLog, state: CardState | None, rating: Rating, now: datetime, *, critical: bool
+    log: ReviewLog, state: CardState | None, rating: Rating, now: datetime, schedule: Schedule
 ) -> Outcome:
     """Apply ``rating`` to the card ``state`` (None: new) and keep ``log`` of it.
 
@@ -87,11 +136,10 @@ def record(
     """
     user_id, item_id = log.user_id, log.item_id
     before = {name: getattr(state, name) for name in scheduling.CARD_FIELDS} if state else {}
-    retention = desired_retention(settings_for(user_id), critical)
     scheduler = scheduling.make_scheduler(
-        retention,
+        schedule.retention,
         fuzzing=current_app.config["STUDY_FUZZING"],
-        parameters=weights(user_id, item_id),
+        parameters=schedule.weights,
     )
     reviewed = scheduling.review(scheduler, scheduling.to_card(item_id, state, now), rating, now)
     after = scheduling.fields(reviewed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from quizapp.auth import services as accounts
@@ -12,6 +12,32 @@ from quizapp.models import StudySettings
 
 def settings_for(user_id: int) -> StudySettings:
     return db.session.get(StudySettings, user_id) or StudySettings.defaults(user_id)
+
+
+def settings_columns(
+    user_id: ColumnElement[int] | int,
+) -> tuple[ColumnElement[float], ColumnElement[int]]:
+    """SQL: the learner's desired retention and new cards a day (the defaults without
+    a row), for a statement that reads them along with its own work; give both to
+    :func:`settings_of`."""
+    mine = StudySettings.user_id == user_id
+    return (
+        func.coalesce(
+            select(StudySettings.desired_retention).where(mine).scalar_subquery(),
+            StudySettings.DEFAULT_RETENTION,
+        ),
+        func.coalesce(
+            select(StudySettings.new_per_day).where(mine).scalar_subquery(),
+            StudySettings.DEFAULT_NEW_PER_DAY,
+        ),
+    )
+
+
+def settings_of(user_id: int, desired_retention: float, new_per_day: int) -> StudySettings:
+    """Settings read by :func:`settings_columns`, as an unsaved row (never added)."""
+    return StudySettings(
+        user_id=user_id, desired_retention=desired_retention, new_per_day=new_per_day
+    )
 
 
 def save_settings(
