@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quizapp.auth import sessions
 from quizapp.auth.services import AccountError, verify_password
+from quizapp.classes import summaries
 from quizapp.extensions import db
 from quizapp.models import Attempt, Classroom, Role, User
 from quizapp.models.user import PLACEHOLDER_EMAIL
@@ -83,5 +84,6 @@ def delete_account(user: User) -> None:
         .values(learner_id=keeper.id, start_token=literal("deleted-") + cast(Attempt.id, String))
     )
     sessions.end_all(user.id)
+    summaries.forget(user.id)
     db.session.delete(user)
     db.session.flush()

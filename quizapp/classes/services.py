@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from quizapp import clock
+from quizapp.classes import summaries
 from quizapp.extensions import db
 from quizapp.models import ClassInstructor, Classroom, Enrolment, Role, User
 
@@ -237,6 +238,7 @@ def leave(classroom_id: int, learner: User) -> bool:
 
 
 def _delete_enrolment(classroom_id: int, learner_id: int) -> bool:
+    summaries.forget(learner_id, classroom_id)
     # A DELETE's result is a CursorResult; Session.execute is typed for any statement.
     result = cast(
         "CursorResult[Any]",

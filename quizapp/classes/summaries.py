@@ -21,15 +21,15 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 
 from quizapp import clock
 from quizapp.classes.grid import MasteryGrid, all_topics, mastery_grid
 from quizapp.classes.roster import LearnerStats, Member, roster
 from quizapp.classes.selection import class_learners
+from quizapp.database import conflict_insert, dialect
 from quizapp.extensions import db
-from quizapp.models import Classroom, ClassSummary, Topic
+from quizapp.models import Classroom, ClassSummary, Enrolment, Topic
 
 SUMMARY_MAX_AGE = timedelta(minutes=5)
 # The shape of ``ClassSummary.figures``; a summary of another shape (written
@@ -98,9 +98,7 @@ def _store(
     (on PostgreSQL the second waits for the first's commit, then replaces its
     row); a summary computed earlier never replaces one computed later."""
     figures = _compute(classroom_id, learner_ids, topics, now)
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ClassSummary).values(
+    statement = conflict_insert(dialect(), ClassSummary).values(
         classroom_id=classroom_id, computed_at=now, figures=figures
     )
     new = statement.excluded
@@ -120,6 +118,7 @@ def _compute(
     """Per learner (by id, as JSON keys are text): the roster's numbers in the
     order of ``LearnerStats`` (last active as ISO 8601) and, per topic with
     evidence, the ``StoredCell`` of its mastery."""
+    wanted = set(learner_ids)
     cells: dict[int, dict[str, list[Any]]] = {}
     for (learner_id, topic_id), cell in mastery_grid(learner_ids, now, topics).cells.items():
         shown = StoredCell(cell.mastery, cell.quiz_answers, cell.reviews)
@@ -129,6 +128,8 @@ def _compute(
         "learners": {
             str(row.id): {"roster": _numbers(row), "mastery": cells.get(row.id, {})}
             for row in roster(classroom_id, learner_ids)
+            # Someone who joined while these were counted is not among them.
+            if row.id in wanted
         },
     }
 
@@ -159,3 +160,13 @@ def _shown(
 
 def _moment(stored: str | None) -> datetime | None:
     return None if stored is None else datetime.fromisoformat(stored)
+
+
+def forget(learner_id: int, classroom_id: int | None = None) -> None:
+    """Drop the stored figures holding this learner's numbers: of the class they
+    leave or are removed from, or of all their classes when their account goes.
+    They are the learner's data; the next view counts the class again."""
+    classes = select(Enrolment.classroom_id).where(Enrolment.learner_id == learner_id)
+    if classroom_id is not None:
+        classes = classes.where(Enrolment.classroom_id == classroom_id)
+    db.session.execute(delete(ClassSummary).where(ClassSummary.classroom_id.in_(classes)))

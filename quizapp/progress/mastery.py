@@ -57,6 +57,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from quizapp import database
 from quizapp.content import Status
 from quizapp.extensions import db
 from quizapp.models import (
@@ -272,7 +273,7 @@ def models_query(whose: Whose) -> Select[int, int | None, list[float]]:
 
 def topic_mastery(learners: Learners, now: datetime) -> list[TopicMastery]:
     """Every (learner, topic) with any evidence, ordered by learner and topic."""
-    dialect = _dialect()
+    dialect = database.dialect()
 
     def whose(column: LearnerColumn) -> ColumnElement[bool]:
         return among(column, learners)
@@ -286,7 +287,7 @@ def learner_mastery(learner_id: int, now: datetime) -> list[TopicMastery]:
     hashing them cost more than running them, and their SQL is then the same for
     every learner, so the driver prepares them once per connection rather than
     PostgreSQL planning them anew on each view."""
-    dialect = _dialect()
+    dialect = database.dialect()
     query, fits = _learner_statements(dialect)
     return _cells(query, fits, {"learner_id": learner_id}, now, dialect)
 
@@ -300,10 +301,6 @@ def _learner_statements(
     dialect: str,
 ) -> tuple[Select[tuple[object, ...]], Select[int, int | None, list[float]]]:
     return mastery_query(_the_learner, dialect), models_query(_the_learner)
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def _cells(

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import func, select
 
+from quizapp.account.deletion import delete_account
 from quizapp.classes import services
 from quizapp.classes.grid import all_topics, mastery_grid
 from quizapp.classes.roster import members, roster
@@ -181,6 +182,29 @@ def test_members_and_their_names_are_always_live(
     assert names(changed) == names(changed, grid_part) == ["Benedict", "Cy"]
     assert numbers(changed, "Benedict")[:2] == ["1", "67%"]
     assert "Ana" not in changed and "Roster (2)" in changed
+
+
+def stored_learners(classroom_id: int) -> set[int] | None:
+    summary = db.session.get(ClassSummary, classroom_id)
+    return None if summary is None else {int(key) for key in summary.figures["learners"]}
+
+
+def test_who_leaves_or_deletes_their_account_leaves_no_numbers_stored(
+    app: Flask, ward: Ward, instructor_client: FlaskClient
+) -> None:
+    page(instructor_client, ward.url)
+    with app.app_context():
+        assert stored_learners(ward.classroom_id) == {ward.ana.id, ward.ben.id}
+        assert services.leave(ward.classroom_id, db.session.get_one(User, ward.ana.id))
+        db.session.commit()
+        assert stored_learners(ward.classroom_id) is None
+    assert names(page(instructor_client, ward.url)) == ["Ben"]
+    with app.app_context():
+        assert stored_learners(ward.classroom_id) == {ward.ben.id}
+        delete_account(db.session.get_one(User, ward.ben.id))
+        db.session.commit()
+        assert stored_learners(ward.classroom_id) is None
+    assert "Roster (0)" in page(instructor_client, ward.url)
 
 
 def test_every_column_sorts_the_stored_rows(

@@ -66,8 +66,9 @@ def answer_quiz(app: Flask, history: History, learner_id: int, *, right: bool, t
         attempt = quiz.start_attempt(learner_id, settings, token, seed=1, item_ids=asked)
         db.session.commit()
         for position in (1, 2, 2):
-            question = quiz.own_question(attempt.learner_id, attempt.id, position)[0]
-            assert question is not None
+            found = quiz.own_question(attempt.learner_id, attempt.id, position)
+            assert found is not None
+            question = found[0]
             key = question.item_version.content["answer"]
             try:
                 quiz.answer(question, key if right else not key)
